@@ -1,0 +1,5 @@
+/**
+ * witgen's public API. Each layer (see shared/design.md) is exported from
+ * here so build scripts can use it without spawning the CLI.
+ */
+export * from './wit/index.js';
