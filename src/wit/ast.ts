@@ -286,6 +286,8 @@ export type ExternItem =
       readonly items: readonly InterfaceItem[];
       readonly span: Span;
     }
+  /** `import name: a:b/c@1.0.0;` or `import name: iface;` (an interface under a plain name) */
+  | { readonly kind: 'named-path'; readonly name: Id; readonly path: UsePath }
   /** `import name: func(...);` */
   | { readonly kind: 'func'; readonly name: Id; readonly func: FuncSig };
 
