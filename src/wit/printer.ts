@@ -208,7 +208,7 @@ class WitPrinter {
     }
 
     // The `use` statements form one item: consecutive lines, set apart from
-    // what comes before (world imports) and after (declarations).
+    // the declarations that follow.
     if (uses.length > 0) this.item();
     for (const group of uses) {
       this.stability(group.stability);
@@ -315,28 +315,30 @@ class WitPrinter {
 
   // ---- worlds -----------------------------------------------------------
 
+  /**
+   * A world prints its types first (`use` statements, then declarations),
+   * then its imports and its exports, each section set apart by a blank line.
+   */
   private worldBody(id: WorldId, pkg: PackageId): void {
     const world = this.resolve.worlds[id];
     if (!world) throw new RangeError(`no world #${id}`);
     const types = new Map<string, TypeId>();
     const resourceFuncs = new Map<TypeId, Func[]>();
+    const imports: WorldEntry[] = [];
     for (const entry of world.imports) {
       const { item } = entry;
       if (item.kind === 'type') {
         if (entry.key.kind !== 'name') throw new Error('a world type must be keyed by name');
         types.set(entry.key.name, item.id);
-        continue;
-      }
-      if (item.kind === 'function' && item.func.kind.kind !== 'freestanding') {
+      } else if (item.kind === 'function' && item.func.kind.kind !== 'freestanding') {
         pushTo(resourceFuncs, item.func.kind.resource, item.func);
-        continue;
+      } else {
+        imports.push(entry);
       }
-      this.worldEntry(entry, 'import', pkg);
-      // Imports sit on consecutive lines, but whatever follows them is
-      // separated by a blank line.
-      this.blockHasItems = true;
     }
     this.types(types, { kind: 'world', id }, resourceFuncs, pkg);
+    if (imports.length > 0) this.item();
+    for (const entry of imports) this.worldEntry(entry, 'import', pkg);
     if (world.exports.length > 0) this.item();
     for (const entry of world.exports) this.worldEntry(entry, 'export', pkg);
   }

@@ -283,16 +283,16 @@ interface host {
 
 /// The plugin world.
 world plugin {
+  use wasi:io/streams@0.2.0.{error};
+
+  /// A size.
+  type size = u64;
+
   import wasi:io/streams@0.2.0;
   import host;
   /// Size.
   @unstable(feature = active)
   import get-size: func() -> size;
-
-  use wasi:io/streams@0.2.0.{error};
-
-  /// A size.
-  type size = u64;
 
   /// Inline.
   export tasks: interface {
