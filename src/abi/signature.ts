@@ -4,7 +4,7 @@
  * wrapped into a component of that world.
  */
 import type { Func, InterfaceId, Resolve, WorldEntry, WorldId } from '../wit/model.js';
-import type { CoreType } from './core-types.js';
+import { formatCoreFuncType, type CoreType } from './core-types.js';
 import { AbiError } from './errors.js';
 import { flattenFunction, type AbiContext, type FunctionAbiOptions } from './flatten.js';
 
@@ -83,4 +83,16 @@ export function interfaceName(resolve: Resolve, id: InterfaceId): string {
   const { namespace, name, version } = pkg.name;
   const base = `${namespace}:${name}/${iface.name}`;
   return version === null ? base : `${base}@${version}`;
+}
+
+/**
+ * One line per function, columns aligned:
+ * `import  ns:pkg/iface@1.0.0#add  (func (param i32 i32) (result i32))`.
+ */
+export function renderCoreSignatures(signatures: readonly CoreSignature[]): string {
+  const qualified = signatures.map((s) => (s.interface === null ? s.name : `${s.interface}#${s.name}`));
+  const width = Math.max(0, ...qualified.map((q) => q.length));
+  return signatures
+    .map((s, i) => `${s.kind}  ${(qualified[i] ?? '').padEnd(width)}  ${formatCoreFuncType(s)}\n`)
+    .join('');
 }

@@ -1,0 +1,9 @@
+/**
+ * The ABI plan: how WIT values are laid out in linear memory and flattened
+ * into core wasm values, and the core signatures of a world's functions.
+ */
+export * from './core-types.js';
+export * from './errors.js';
+export * from './layout.js';
+export * from './flatten.js';
+export * from './signature.js';
