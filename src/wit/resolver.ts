@@ -1,0 +1,128 @@
+/**
+ * Resolution of parsed WIT into a `Resolve`: groups files into packages
+ * (phase one, resolve-package.ts), orders the packages so that each comes
+ * after the packages it uses, and appends them one by one (phase two,
+ * resolve-append.ts).
+ */
+import type * as Ast from './ast.js';
+import { WitError } from './errors.js';
+import type { PackageId, PackageName, Resolve } from './model.js';
+import { packageNameString } from './model.js';
+import type { SourceMap } from './source.js';
+import { appendPackage } from './resolve-append.js';
+import { PackageBuilder } from './resolve-package.js';
+import { compareSemver, type FeatureSet } from './resolve-stability.js';
+import { ResolveState } from './resolve-state.js';
+import type { UnresolvedPackage } from './resolve-unresolved.js';
+
+/** The packages written in one set of files: the main package and nested `package x:y { }` blocks. */
+export interface PackageGroup {
+  readonly main: UnresolvedPackage;
+  readonly nested: readonly UnresolvedPackage[];
+}
+
+/**
+ * Builds the package group of the given files (one directory, or a single
+ * file). Files are taken in path order, as wit-parser does.
+ */
+export function groupFiles(files: readonly Ast.File[], sources: SourceMap): PackageGroup {
+  const main = new PackageBuilder(sources);
+  const nested: UnresolvedPackage[] = [];
+  const ordered = [...files].sort((a, b) => comparePaths(sources.file(a.file).path, sources.file(b.file).path));
+  for (const file of ordered) {
+    const items: (Ast.InterfaceDecl | Ast.WorldDecl | Ast.TopLevelUse)[] = [];
+    for (const item of file.items) {
+      if (item.kind !== 'package') {
+        items.push(item);
+        continue;
+      }
+      const first = item.attributes[0];
+      if (first) throw WitError.at('WIT_INVALID', 'cannot place attributes on nested packages', sources, first.span);
+      const builder = new PackageBuilder(sources);
+      builder.push(file.file, { name: item.name, docs: item.docs, span: item.span }, item.items);
+      nested.push(builder.resolve());
+    }
+    const header = file.package;
+    main.push(file.file, header ? { name: header.name, docs: header.docs, span: header.span } : null, items);
+  }
+  return { main: main.resolve(), nested };
+}
+
+export interface ResolvedGroups {
+  readonly resolve: Resolve;
+  /** The main group's packages: its main package first, then its nested packages. */
+  readonly main: PackageId[];
+}
+
+/**
+ * Resolves the main group together with its dependencies into one
+ * `Resolve`. Every package name must be defined once; packages are added in
+ * dependency order (ties broken by name), as wit-parser orders them.
+ */
+export function resolveGroups(
+  mainGroup: PackageGroup,
+  deps: readonly PackageGroup[],
+  sources: SourceMap,
+  gates: FeatureSet,
+): ResolvedGroups {
+  const byName = new Map<string, UnresolvedPackage>();
+  for (const group of [mainGroup, ...deps]) {
+    for (const pkg of [...group.nested, group.main]) {
+      const key = packageNameString(pkg.name);
+      const prev = byName.get(key);
+      if (prev) {
+        const here = sources.location(pkg.nameSpan);
+        const there = sources.location(prev.nameSpan);
+        throw WitError.at(
+          'WIT_PACKAGE',
+          `package \`${key}\` is defined in two different locations:\n  * ${here.path}:${here.line}:${here.column}\n  * ${there.path}:${there.line}:${there.column}`,
+          sources,
+          pkg.nameSpan,
+        );
+      }
+      byName.set(key, pkg);
+    }
+  }
+
+  const order: UnresolvedPackage[] = [];
+  const placed = new Set<string>();
+  const visiting = new Set<string>();
+  const visit = (pkg: UnresolvedPackage): void => {
+    const key = packageNameString(pkg.name);
+    if (placed.has(key)) return;
+    for (const [depKey, dep] of pkg.foreignDeps) {
+      if (visiting.has(depKey)) {
+        throw WitError.at('WIT_CYCLE', `package \`${depKey}\` creates a dependency cycle`, sources, dep.span);
+      }
+      visiting.add(depKey);
+      const target = byName.get(depKey);
+      if (target) visit(target);
+      visiting.delete(depKey);
+    }
+    placed.add(key);
+    order.push(pkg);
+  };
+  const sorted = [...byName.values()].sort((a, b) => comparePackageNames(a.name, b.name));
+  for (const pkg of sorted) visit(pkg);
+
+  const state = new ResolveState(sources, gates);
+  const ids = new Map<UnresolvedPackage, PackageId>();
+  for (const pkg of order) ids.set(pkg, appendPackage(state, pkg));
+  const main = [mainGroup.main, ...mainGroup.nested].map((p) => ids.get(p) as PackageId);
+  return { resolve: state.finish(), main };
+}
+
+/** wit-parser's package order: namespace, then name, then version (unversioned first). */
+function comparePackageNames(a: PackageName, b: PackageName): number {
+  if (a.namespace !== b.namespace) return a.namespace < b.namespace ? -1 : 1;
+  if (a.name !== b.name) return a.name < b.name ? -1 : 1;
+  if (a.version === b.version) return 0;
+  if (a.version === null) return -1;
+  if (b.version === null) return 1;
+  return compareSemver(a.version, b.version) || (a.version < b.version ? -1 : 1);
+}
+
+function comparePaths(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
