@@ -56,7 +56,8 @@ export interface NestedPackage {
   readonly docs: Docs;
   readonly attributes: readonly Attribute[];
   readonly name: PackageName;
-  readonly items: readonly (InterfaceDecl | WorldDecl)[];
+  /** WIT allows `use a:b/c;` inside a nested package as well as at the top level. */
+  readonly items: readonly (InterfaceDecl | WorldDecl | TopLevelUse)[];
   readonly span: Span;
 }
 
