@@ -7,3 +7,4 @@ export * from './errors.js';
 export * from './layout.js';
 export * from './flatten.js';
 export * from './signature.js';
+export * from './cabi.js';
