@@ -2,3 +2,5 @@ export type * as Ast from './ast.js';
 export * from './model.js';
 export * from './errors.js';
 export * from './source.js';
+export { loadWit, loadWitText, selectWorld, type LoadedWit, type WitOptions } from './load.js';
+export { toResolveJson } from './json.js';

@@ -213,7 +213,7 @@ class PackageAppender {
       return;
     }
     if (def.kind.kind === 'unknown') throw new Error('unbound foreign type after local types');
-    const kind = this.updateKind(def.kind, span);
+    const kind = this.updateKind(def.kind, span, def.memberSpans ?? []);
     let id = this.state.pushType({ name: def.name, kind, owner: def.owner, docs: def.docs, stability: def.stability });
     if (def.name === null && def.owner.kind === 'none' && kind.kind === 'handle' && kind.handle === 'own') {
       const existing = this.ownHandles.get(kind.resource);
@@ -304,18 +304,24 @@ class PackageAppender {
 
   // ---------------------------------------------------------------- renumbering
 
-  private updateKind(kind: TypeDefKind, span: Span): TypeDefKind {
-    const ty = (t: Type): Type => this.updateType(t, span);
-    const opt = (t: Type | null): Type | null => (t === null ? null : this.updateType(t, span));
+  private updateKind(kind: TypeDefKind, span: Span, memberSpans: readonly Span[]): TypeDefKind {
+    const ty = (t: Type, at = span): Type => this.updateType(t, at);
+    const opt = (t: Type | null, at = span): Type | null => (t === null ? null : this.updateType(t, at));
     switch (kind.kind) {
       case 'handle':
         return { ...kind, resource: this.mapType(kind.resource, span) };
       case 'record':
-        return { kind: 'record', fields: kind.fields.map((f) => ({ ...f, type: ty(f.type) })) };
+        return {
+          kind: 'record',
+          fields: kind.fields.map((f, i) => ({ ...f, type: ty(f.type, memberSpans[i]) })),
+        };
       case 'tuple':
-        return { kind: 'tuple', types: kind.types.map(ty) };
+        return { kind: 'tuple', types: kind.types.map((t) => ty(t)) };
       case 'variant':
-        return { kind: 'variant', cases: kind.cases.map((c) => ({ ...c, type: opt(c.type) })) };
+        return {
+          kind: 'variant',
+          cases: kind.cases.map((c, i) => ({ ...c, type: opt(c.type, memberSpans[i]) })),
+        };
       case 'option':
         return { kind: 'option', type: ty(kind.type) };
       case 'list':

@@ -586,7 +586,9 @@ export class PackageBuilder {
       if (!def) continue;
       const stability = stabilityOf(def.attributes, this.failer('WIT_INVALID'));
       const kind = this.resolveTypeDecl(def, stability);
-      const id = this.pushType({ name, kind, owner, docs: def.docs, stability }, def.name.span);
+      const memberSpans =
+        def.kind === 'record' ? def.fields.map((f) => f.span) : def.kind === 'variant' ? def.cases.map((c) => c.span) : undefined;
+      const id = this.pushType({ name, kind, owner, docs: def.docs, stability, memberSpans }, def.name.span);
       this.define(def.name, { kind: 'type', id, span: def.name.span });
     }
   }

@@ -22,6 +22,8 @@ export interface UTypeDef {
   owner: TypeOwner;
   docs: string | null;
   stability: Stability;
+  /** Record fields / variant cases, for diagnostics about their types. */
+  memberSpans?: readonly Span[];
 }
 
 export interface UInterface {
