@@ -1,0 +1,52 @@
+/**
+ * `witgen abi <path> --world W`: the core wasm signature of every function a
+ * world imports and exports, i.e. what a core module must import and export
+ * to become a component of that world.
+ */
+import { InvalidArgumentError, type Command } from 'commander';
+import { coreSignatures, renderCoreSignatures } from '../../abi/signature.js';
+import { loadWit, selectWorld, type WitOptions } from '../../wit/load.js';
+
+export interface AbiCommandOptions {
+  /** The world to describe; may be left out when the main package has exactly one. */
+  readonly world?: string;
+  readonly json?: boolean;
+  readonly features?: readonly string[];
+  readonly allFeatures?: boolean;
+}
+
+/** Everything `witgen abi` does, as a function: returns the text to print. Throws WitError. */
+export function abiCommand(path: string, options: AbiCommandOptions): string {
+  const witOptions: WitOptions = {
+    features: options.features ?? [],
+    allFeatures: options.allFeatures ?? false,
+  };
+  const loaded = loadWit(path, witOptions);
+  const worldId = selectWorld(loaded, options.world);
+  const signatures = coreSignatures(loaded.resolve, worldId);
+  if (options.json) return `${JSON.stringify(signatures, null, 2)}\n`;
+  return renderCoreSignatures(signatures);
+}
+
+/** `--features a,b --features c` → `['a', 'b', 'c']`. */
+function collectFeatures(value: string, previous: string[]): string[] {
+  const names = value.split(',').map((name) => name.trim());
+  if (names.some((name) => name === '')) {
+    throw new InvalidArgumentError('feature names must not be empty');
+  }
+  return [...previous, ...names];
+}
+
+export function registerAbiCommand(program: Command): void {
+  program
+    .command('abi')
+    .description("print the core wasm signature of each function a world imports and exports")
+    .argument('<path>', 'a .wit file, or a directory of .wit files with an optional deps/ folder')
+    .option('-w, --world <name>', 'the world to describe (`w` or `ns:pkg/w@version`); optional if there is only one')
+    .option('--json', 'print an array of { kind, interface, name, params, results }')
+    .option('--features <names>', 'enable @unstable features (comma-separated, repeatable)', collectFeatures, [])
+    .option('--all-features', 'enable every @unstable feature')
+    .action((path: string, options: AbiCommandOptions) => {
+      process.stdout.write(abiCommand(path, options));
+    });
+}
