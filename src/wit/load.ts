@@ -38,6 +38,7 @@ export function loadWit(path: string, options: WitOptions = {}): LoadedWit {
   const isDir = statPath(path).isDirectory();
   const main = isDir ? readDirGroup(path, sources) : readFileGroup(path, sources);
   const deps: PackageGroup[] = [];
+  const skippedBinaries: string[] = [];
   if (isDir) {
     const depsDir = join(path, 'deps');
     if (exists(depsDir)) {
@@ -45,10 +46,26 @@ export function loadWit(path: string, options: WitOptions = {}): LoadedWit {
         const entry = join(depsDir, name);
         if (statPath(entry).isDirectory()) deps.push(readDirGroup(entry, sources));
         else if (name.endsWith('.wit')) deps.push(readFileGroup(entry, sources));
+        else if (name.endsWith('.wasm') || name.endsWith('.wat')) skippedBinaries.push(entry);
       }
     }
   }
-  return finish(main, deps, sources, options);
+  try {
+    return finish(main, deps, sources, options);
+  } catch (error) {
+    throw explainSkipped(error, skippedBinaries);
+  }
+}
+
+/**
+ * wasm-encoded WIT packages in `deps/` (`.wasm`, `.wat`) are not decoded; when
+ * a package is then missing, say which files were skipped.
+ */
+function explainSkipped(error: unknown, skipped: readonly string[]): unknown {
+  if (!(error instanceof WitError) || error.code !== 'WIT_PACKAGE' || skipped.length === 0) return error;
+  if (!error.detail.includes('not found')) return error;
+  const note = `; wasm-encoded WIT packages are not supported, so these deps were skipped: ${skipped.join(', ')}`;
+  return new WitError(error.code, `${error.detail}${note}`, error.location, error.snippet);
 }
 
 /** Resolves WIT source text given in memory (one file; may contain nested packages). Throws WitError. */

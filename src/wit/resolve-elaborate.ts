@@ -49,10 +49,14 @@ export function elaborateWorld(state: ResolveState, worldId: number, span: Span)
   }
 
   const exports = new Map<string, WorldEntry>();
-  const exported = new Map<number, { key: WorldKey; stability: Stability }>();
+  // Interface exports are added below with their dependencies; an interface
+  // may be exported under several plain names (`export a: iface`).
+  const exported: { id: number; key: WorldKey; stability: Stability }[] = [];
+  const exportedIds = new Set<number>();
   for (const entry of world.exports.values()) {
     if (entry.item.kind === 'interface') {
-      exported.set(entry.item.id, { key: entry.key, stability: entry.item.stability });
+      exported.push({ id: entry.item.id, key: entry.key, stability: entry.item.stability });
+      exportedIds.add(entry.item.id);
     } else {
       exports.set(entryKey(entry.key), entry);
     }
@@ -63,7 +67,7 @@ export function elaborateWorld(state: ResolveState, worldId: number, span: Span)
     if (exports.has(entryKey(key))) return asExport;
     if (!asExport && requiredImports.has(id)) return true;
     for (const dep of interfaceDirectDeps(state, id)) {
-      const ok = addExport(dep, { kind: 'interface', id: dep }, asExport && exported.has(dep), stability);
+      const ok = addExport(dep, { kind: 'interface', id: dep }, asExport && exportedIds.has(dep), stability);
       if (!ok) return false;
     }
     const item: WorldItem = { kind: 'interface', id, stability };
@@ -76,7 +80,7 @@ export function elaborateWorld(state: ResolveState, worldId: number, span: Span)
     }
     return true;
   };
-  for (const [id, { key, stability }] of exported) {
+  for (const { id, key, stability } of exported) {
     if (!addExport(id, key, true, stability)) {
       const name = key.kind === 'name' ? key.name : (state.interfaceId(key.id) ?? `interface-${key.id}`);
       state.fail(
