@@ -4,3 +4,4 @@ export * from './errors.js';
 export * from './source.js';
 export { loadWit, loadWitText, selectWorld, type LoadedWit, type WitOptions } from './load.js';
 export { toResolveJson } from './json.js';
+export { printPackages, escapeName } from './printer.js';
