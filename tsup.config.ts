@@ -1,13 +1,17 @@
 import { defineConfig } from 'tsup';
 
 export default defineConfig({
-  entry: ['src/index.ts'],
+  entry: {
+    index: 'src/index.ts',
+    // The CLI entry keeps its `#!/usr/bin/env node` line (tsup preserves it
+    // and marks the file executable).
+    'cli/main': 'src/cli/main.ts',
+  },
   format: ['esm'],
   target: 'node20',
   platform: 'node',
-  dts: { entry: 'src/index.ts' },
+  dts: { entry: { index: 'src/index.ts' } },
   sourcemap: true,
   clean: true,
   splitting: true,
-  // The CLI entry keeps its shebang from the source file.
 });

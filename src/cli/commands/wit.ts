@@ -1,0 +1,51 @@
+/**
+ * `witgen wit <path>`: resolve a WIT file or directory and print it back as
+ * normalized WIT text, or as wasm-tools-compatible Resolve JSON with `--json`.
+ */
+import { InvalidArgumentError, type Command } from 'commander';
+import { loadWit, selectWorld, type WitOptions } from '../../wit/load.js';
+import { toResolveJson } from '../../wit/json.js';
+import { printPackages } from '../../wit/printer.js';
+
+export interface WitCommandOptions {
+  /** Only check that this world exists (the output stays the whole package). */
+  readonly world?: string;
+  readonly json?: boolean;
+  readonly features?: readonly string[];
+  readonly allFeatures?: boolean;
+}
+
+/** Everything `witgen wit` does, as a function: returns the text to print. Throws WitError. */
+export function witCommand(path: string, options: WitCommandOptions = {}): string {
+  const witOptions: WitOptions = {
+    features: options.features ?? [],
+    allFeatures: options.allFeatures ?? false,
+  };
+  const loaded = loadWit(path, witOptions);
+  if (options.world !== undefined) selectWorld(loaded, options.world);
+  if (options.json) return `${JSON.stringify(toResolveJson(loaded.resolve), null, 2)}\n`;
+  return printPackages(loaded.resolve, loaded.main);
+}
+
+/** `--features a,b --features c` → `['a', 'b', 'c']`. */
+function collectFeatures(value: string, previous: string[]): string[] {
+  const names = value.split(',').map((name) => name.trim());
+  if (names.some((name) => name === '')) {
+    throw new InvalidArgumentError('feature names must not be empty');
+  }
+  return [...previous, ...names];
+}
+
+export function registerWitCommand(program: Command): void {
+  program
+    .command('wit')
+    .description('resolve a WIT file or directory and print it as normalized WIT (or Resolve JSON)')
+    .argument('<path>', 'a .wit file, or a directory of .wit files with an optional deps/ folder')
+    .option('-w, --world <name>', 'check that this world exists in the main package')
+    .option('--json', 'print the resolved model as wasm-tools Resolve JSON instead of WIT')
+    .option('--features <names>', 'enable @unstable features (comma-separated, repeatable)', collectFeatures, [])
+    .option('--all-features', 'enable every @unstable feature')
+    .action((path: string, options: WitCommandOptions) => {
+      process.stdout.write(witCommand(path, options));
+    });
+}
