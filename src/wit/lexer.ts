@@ -200,39 +200,57 @@ export interface LexProblem {
  */
 export interface TokenStream {
   readonly text: string;
-  readonly kinds: TokenKind[];
-  readonly starts: number[];
-  readonly ends: number[];
-  readonly commentsBefore: number[];
-  readonly commentStarts: number[];
-  readonly commentEnds: number[];
+  /** Number of tokens, the final Eof/Error included. */
+  readonly count: number;
+  readonly kinds: Uint8Array;
+  readonly starts: Int32Array;
+  readonly ends: Int32Array;
+  readonly commentsBefore: Int32Array;
+  readonly commentStarts: readonly number[];
+  readonly commentEnds: readonly number[];
   readonly problem: LexProblem | null;
 }
 
 /** Splits `text` into tokens. Never throws; see `TokenStream.problem`. */
 export function tokenize(text: string): TokenStream {
-  const stream: TokenStream = {
-    text,
-    kinds: [],
-    starts: [],
-    ends: [],
-    commentsBefore: [],
-    commentStarts: [],
-    commentEnds: [],
-    problem: null,
-  };
-  const forbidden = findForbiddenCodePoint(text);
-  if (forbidden) return finishWithProblem(stream, forbidden);
-
   const n = text.length;
-  let i = n > 0 && text.charCodeAt(0) === 0xfeff ? 1 : 0;
+  // A file never has more tokens than characters (plus Eof), so the arrays
+  // are sized once; writing typed arrays is much cheaper than growing lists.
+  const capacity = n + 1;
+  const kinds = new Uint8Array(capacity);
+  const starts = new Int32Array(capacity);
+  const ends = new Int32Array(capacity);
+  const commentsBefore = new Int32Array(capacity);
+  const commentStarts: number[] = [];
+  const commentEnds: number[] = [];
+  let count = 0;
   const push = (kind: TokenKind, start: number, end: number): void => {
-    stream.kinds.push(kind);
-    stream.starts.push(start);
-    stream.ends.push(end);
-    stream.commentsBefore.push(stream.commentStarts.length);
+    kinds[count] = kind;
+    starts[count] = start;
+    ends[count] = end;
+    commentsBefore[count] = commentStarts.length;
+    count++;
+  };
+  const finish = (problem: LexProblem | null): TokenStream => {
+    if (problem) push(Tok.Error, problem.start, problem.end);
+    else push(Tok.Eof, n, n);
+    return {
+      text,
+      count,
+      kinds: kinds.subarray(0, count),
+      starts: starts.subarray(0, count),
+      ends: ends.subarray(0, count),
+      commentsBefore: commentsBefore.subarray(0, count),
+      commentStarts,
+      commentEnds,
+      problem,
+    };
   };
 
+  const forbidden = findForbiddenCodePoint(text);
+  if (forbidden) return finish(forbidden);
+
+  let i = n > 0 && text.charCodeAt(0) === 0xfeff ? 1 : 0;
   while (i < n) {
     const c = text.charCodeAt(i);
     switch (c) {
@@ -246,29 +264,29 @@ export function tokenize(text: string): TokenStream {
           i += 2;
           continue;
         }
-        return finishWithProblem(stream, unexpectedCharacter(text, i));
+        return finish(unexpectedCharacter(text, i));
       case 0x2f: {
         // `/`: a comment or a slash
         const next = text.charCodeAt(i + 1);
         if (next === 0x2f) {
           let end = text.indexOf('\n', i + 2);
           if (end < 0) end = n;
-          stream.commentStarts.push(i);
-          stream.commentEnds.push(end);
+          commentStarts.push(i);
+          commentEnds.push(end);
           i = end;
           continue;
         }
         if (next === 0x2a) {
           const end = blockCommentEnd(text, i);
           if (end < 0) {
-            return finishWithProblem(stream, {
+            return finish({
               detail: 'unterminated block comment',
               start: i,
               end: i + 2,
             });
           }
-          stream.commentStarts.push(i);
-          stream.commentEnds.push(end);
+          commentStarts.push(i);
+          commentEnds.push(end);
           i = end;
           continue;
         }
@@ -337,7 +355,7 @@ export function tokenize(text: string): TokenStream {
       }
       case 0x22: {
         const end = stringLiteralEnd(text, i);
-        if (typeof end !== 'number') return finishWithProblem(stream, end);
+        if (typeof end !== 'number') return finish(end);
         push(Tok.StringLiteral, i, end);
         i = end;
         continue;
@@ -359,18 +377,9 @@ export function tokenize(text: string): TokenStream {
       push(KEYWORDS.get(word) ?? Tok.Id, start, i);
       continue;
     }
-    return finishWithProblem(stream, unexpectedCharacter(text, i));
+    return finish(unexpectedCharacter(text, i));
   }
-  push(Tok.Eof, n, n);
-  return stream;
-}
-
-function finishWithProblem(stream: TokenStream, problem: LexProblem): TokenStream {
-  stream.kinds.push(Tok.Error);
-  stream.starts.push(problem.start);
-  stream.ends.push(problem.end);
-  stream.commentsBefore.push(stream.commentStarts.length);
-  return { ...stream, problem };
+  return finish(null);
 }
 
 function isDigit(c: number): boolean {

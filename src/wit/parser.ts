@@ -54,9 +54,9 @@ class Parser {
   private pos = 0;
   private typeDepth = 0;
   private readonly text: string;
-  private readonly kinds: readonly TokenKind[];
-  private readonly starts: readonly number[];
-  private readonly ends: readonly number[];
+  private readonly kinds: Uint8Array;
+  private readonly starts: Int32Array;
+  private readonly ends: Int32Array;
   private readonly last: number;
 
   constructor(
@@ -68,7 +68,7 @@ class Parser {
     this.kinds = tokens.kinds;
     this.starts = tokens.starts;
     this.ends = tokens.ends;
-    this.last = tokens.kinds.length - 1;
+    this.last = tokens.count - 1;
   }
 
   // ---------------------------------------------------------------- files
@@ -754,7 +754,7 @@ class Parser {
 
   private kindAt(index: number): TokenKind {
     const at = Math.min(index, this.last);
-    const kind = this.kinds[at] ?? Tok.Eof;
+    const kind = (this.kinds[at] ?? Tok.Eof) as TokenKind;
     if (kind === Tok.Error) {
       const problem = this.tokens.problem;
       this.fail('WIT_LEX', problem?.detail ?? 'invalid token', this.tokenSpan(at));
@@ -794,7 +794,7 @@ class Parser {
 
   /** How the current token is named in "found ..." messages. */
   private describeToken(index: number): string {
-    const kind = this.kinds[index] ?? Tok.Eof;
+    const kind = (this.kinds[index] ?? Tok.Eof) as TokenKind;
     switch (kind) {
       case Tok.Id:
         return `identifier \`${this.tokenText(index)}\``;

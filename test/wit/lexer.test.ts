@@ -101,7 +101,7 @@ describe('tokenize', () => {
     const comments = stream.commentStarts.map((start, i) => text.slice(start, stream.commentEnds[i]));
     expect(comments).toEqual(['// one', '/* two /* nested */ still */', '/// three']);
     // Token 1 (`b`) is preceded by the first two comments; Eof by the third.
-    expect(stream.commentsBefore).toEqual([0, 2, 3]);
+    expect([...stream.commentsBefore]).toEqual([0, 2, 3]);
   });
 
   it('lexes string literals so that the parser can reject them precisely', () => {
