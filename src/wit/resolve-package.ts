@@ -625,12 +625,14 @@ export class PackageBuilder {
       case 'alias':
         return this.resolveTypeRefKind(decl.type, stability);
       case 'record':
+        this.checkMemberNames(decl.fields, (name) => `duplicate field \`${name}\``);
         return {
           kind: 'record',
           fields: decl.fields.map((f) => ({ name: f.name.name, type: this.resolveType(f.type, stability), docs: f.docs })),
         };
       case 'variant':
         if (decl.cases.length === 0) this.fail('WIT_INVALID', 'empty variant', decl.span);
+        this.checkMemberNames(decl.cases, (name, prev) => `case \`${name}\` conflicts with previous case \`${prev}\``);
         return {
           kind: 'variant',
           cases: decl.cases.map((c) => ({
@@ -641,8 +643,10 @@ export class PackageBuilder {
         };
       case 'enum':
         if (decl.cases.length === 0) this.fail('WIT_INVALID', 'empty enum', decl.span);
+        this.checkMemberNames(decl.cases, (name, prev) => `case \`${name}\` conflicts with previous case \`${prev}\``);
         return { kind: 'enum', cases: decl.cases.map((c) => ({ name: c.name.name, docs: c.docs })) };
       case 'flags':
+        this.checkMemberNames(decl.flags, (name, prev) => `flag \`${name}\` conflicts with previous flag \`${prev}\``);
         return { kind: 'flags', flags: decl.flags.map((f) => ({ name: f.name.name, docs: f.docs })) };
       case 'resource': {
         const names = new Set<string>();
@@ -660,6 +664,17 @@ export class PackageBuilder {
         }
         return { kind: 'resource' };
       }
+    }
+  }
+
+  /** Member names (fields, cases, flags) are kebab-case, so unique regardless of letter case. */
+  private checkMemberNames(members: readonly { readonly name: Ast.Id }[], message: (name: string, prev: string) => string): void {
+    const seen = new Map<string, string>();
+    for (const { name } of members) {
+      const key = name.name.toLowerCase();
+      const prev = seen.get(key);
+      if (prev !== undefined) this.fail('WIT_DUPLICATE', message(name.name, prev), name.span);
+      seen.set(key, name.name);
     }
   }
 
@@ -827,6 +842,7 @@ export class PackageBuilder {
   ): Func {
     const stability = stabilityOf(attrs, this.failer('WIT_INVALID'));
     const params: Param[] = [];
+    // Parameter names are kebab-case: `foo` and `FOO` are the same name.
     const seen = new Set<string>();
     if (kind.kind === 'method') {
       const borrow: TypeDefKind = { kind: 'handle', handle: 'borrow', resource: kind.resource };
@@ -838,10 +854,10 @@ export class PackageBuilder {
     }
     for (const param of sig.params) {
       const type = this.resolveType(param.type, { kind: 'unknown' });
-      if (seen.has(param.name.name)) {
+      if (seen.has(param.name.name.toLowerCase())) {
         this.fail('WIT_DUPLICATE', `param \`${param.name.name}\` is defined more than once`, param.name.span);
       }
-      seen.add(param.name.name);
+      seen.add(param.name.name.toLowerCase());
       params.push({ name: param.name.name, type });
     }
     let result: Type | null = null;

@@ -133,6 +133,24 @@ interface i {
   });
 });
 
+describe('kebab-case names are unique regardless of letter case', () => {
+  const cases: [string, string, number][] = [
+    ['record r { a: u32, b: u32, a: u32 }', 'duplicate field `a`', 28],
+    ['enum e { a, b, B }', 'case `B` conflicts with previous case `b`', 16],
+    ['flags f { a, b, A }', 'flag `A` conflicts with previous flag `a`', 17],
+    ['variant v { x, y(u32), X }', 'case `X` conflicts with previous case `x`', 24],
+    ['f: func(foo: u32, FOO: u64);', 'param `FOO` is defined more than once', 19],
+  ];
+  for (const [item, message, column] of cases) {
+    it(item, () => {
+      const error = witError(() => loadWitText(`package ex:d;\ninterface i {\n${item}\n}\n`));
+      expect(error.code).toBe('WIT_DUPLICATE');
+      expect(error.detail).toBe(message);
+      expect(error.location).toMatchObject({ line: 3, column });
+    });
+  }
+});
+
 describe('loading from disk', () => {
   const dirs: string[] = [];
   afterAll(() => {
