@@ -642,11 +642,9 @@ class Parser {
   /** A specific word used as an attribute argument name (`version`, `feature`). */
   private expectWord(word: string): void {
     const kind = this.peek();
-    if (kind !== Tok.Id) this.failExpected(`\`${word}\``);
-    const at = this.pos;
-    const found = this.text.slice(this.starts[at], this.ends[at]);
-    if (found !== word) this.fail('WIT_SYNTAX', `expected \`${word}\`, found \`${found}\``, this.tokenSpan(at));
-    this.pos++;
+    if (kind !== Tok.Id && kind !== Tok.ExplicitId) this.failExpected(`\`${word}\``);
+    const found = this.parseId();
+    if (found.name !== word) this.fail('WIT_SYNTAX', `expected \`${word}\`, found \`${found.name}\``, found.span);
   }
 
   /**

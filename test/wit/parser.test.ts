@@ -12,6 +12,7 @@ import { describe, expect, it } from 'vitest';
 import type * as Ast from '../../src/wit/ast.js';
 import { WitError } from '../../src/wit/errors.js';
 import { docsText, MAX_TYPE_NESTING, parseFile } from '../../src/wit/parser.js';
+import { isValidKebabName } from '../../src/wit/names.js';
 import { SourceMap } from '../../src/wit/source.js';
 
 const root = fileURLToPath(new URL('../../../shared/conformance/wit-parser', import.meta.url));
@@ -36,6 +37,48 @@ function parseError(text: string): WitError {
 /** The text a span covers. */
 function spanText(text: string, span: { start: number; end: number }): string {
   return text.slice(span.start, span.end);
+}
+
+/**
+ * Structural invariants of any AST: every span lies inside the file, every
+ * identifier is valid kebab-case and its span spells it (possibly `%`-escaped),
+ * and a node's span contains the spans of its children.
+ */
+function checkInvariants(file: Ast.File, text: string, fileIndex = 0): number {
+  let nodes = 0;
+  const visit = (value: unknown, outer: { start: number; end: number } | null): void => {
+    if (Array.isArray(value)) {
+      for (const item of value) visit(item, outer);
+      return;
+    }
+    if (value === null || typeof value !== 'object') return;
+    let inner = outer;
+    if ('span' in value) {
+      const span = value.span as { file: number; start: number; end: number };
+      nodes++;
+      expect(span.file).toBe(fileIndex);
+      expect(span.start).toBeGreaterThanOrEqual(0);
+      expect(span.end).toBeGreaterThanOrEqual(span.start);
+      expect(span.end).toBeLessThanOrEqual(text.length);
+      if (outer) {
+        expect(span.start).toBeGreaterThanOrEqual(outer.start);
+        expect(span.end).toBeLessThanOrEqual(outer.end);
+      }
+      if ('name' in value && typeof value.name === 'string' && !('kind' in value)) {
+        expect(isValidKebabName(value.name) || value.name === 'constructor').toBe(true);
+        expect([value.name, `%${value.name}`]).toContain(text.slice(span.start, span.end));
+      }
+      inner = span;
+    }
+    for (const [key, field] of Object.entries(value)) {
+      if (key === 'span') continue;
+      // In `ns:pkg/iface@1.0.0` the version follows the interface name, so it
+      // lies outside the package name's span (`ns:pkg`, as wit-parser reports it).
+      visit(field, key === 'version' ? null : inner);
+    }
+  };
+  visit(file, null);
+  return nodes;
 }
 
 function witFilesUnder(path: string): string[] {
@@ -128,6 +171,17 @@ describe('conformance corpus', () => {
     }
     expect(failures).toEqual([]);
     expect(count).toBeGreaterThan(50);
+  });
+
+  it('gives every node of every corpus AST a span inside its file, around its children', () => {
+    let nodes = 0;
+    for (const name of valid) {
+      for (const file of witFilesUnder(join(root, name))) {
+        const text = readFileSync(file, 'utf8');
+        nodes += checkInvariants(parse(text), text);
+      }
+    }
+    expect(nodes).toBeGreaterThan(1000);
   });
 
   describe('rejects syntactic parse-fail cases on the reference line', () => {
@@ -675,7 +729,7 @@ describe('diagnostics', () => {
 /** Only WitErrors may escape the parser. */
 function parsesOrWitError(text: string): boolean {
   try {
-    parse(text);
+    checkInvariants(parse(text), text);
     return true;
   } catch (error) {
     if (error instanceof WitError) {
