@@ -184,6 +184,11 @@ export function isKeyword(kind: TokenKind): boolean {
   return kind >= FIRST_KEYWORD;
 }
 
+/** Whether `word` lexes as a keyword, so a name spelled like it must be written `%word`. */
+export function isKeywordName(word: string): boolean {
+  return KEYWORDS.has(word);
+}
+
 export interface LexProblem {
   readonly detail: string;
   readonly start: number;

@@ -77,12 +77,10 @@ class Parser {
     let pkg: Ast.PackageDecl | null = null;
     const first = this.pos;
     const firstDocs = this.docsBefore(first);
-    if (this.peek() === Tok.At) {
-      // Attributes before a leading `package` are an error reported by the
-      // item parser below (packages take no attributes).
-    } else if (this.peek() === Tok.Package) {
+    if (this.peek() === Tok.Package) {
       // `package a:b;` declares this file's package; `package a:b { ... }`
-      // is a nested package, an ordinary item parsed below.
+      // is a nested package, an ordinary item parsed below. (Attributes
+      // before a `package` are rejected by parseTopLevelItem.)
       this.pos++;
       const name = this.parsePackageName();
       if (this.eat(Tok.Semicolon)) {

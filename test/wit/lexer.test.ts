@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { Tok, tokenize, type TokenKind } from '../../src/wit/lexer.js';
+import { isKeywordName, Tok, tokenize, type TokenKind } from '../../src/wit/lexer.js';
 import { isValidKebabName, kebabNameProblem } from '../../src/wit/names.js';
 
 /** Kinds and texts of the tokens of `text`, without the final Eof. */
@@ -58,6 +58,11 @@ describe('tokenize', () => {
       [Tok.Id, 'record-x'],
       [Tok.ExplicitId, '%record'],
     ]);
+  });
+
+  it('knows which words need a `%` escape', () => {
+    expect(['interface', 'error-context', 'own', 'map', '_', 'async'].every(isKeywordName)).toBe(true);
+    expect(['float32', 'union', 'x', 'errorcontext'].some(isKeywordName)).toBe(false);
   });
 
   it('lexes whole words, leaving validation to the parser', () => {
