@@ -262,14 +262,9 @@ export function tokenize(text: string): TokenStream {
       case 0x20: // space
       case 0x09: // \t
       case 0x0a: // \n
+      case 0x0d: // \r (WIT.md lists it as whitespace, alone or in \r\n)
         i++;
         continue;
-      case 0x0d: // \r is whitespace only as part of \r\n
-        if (text.charCodeAt(i + 1) === 0x0a) {
-          i += 2;
-          continue;
-        }
-        return finish(unexpectedCharacter(text, i));
       case 0x2f: {
         // `/`: a comment or a slash
         const next = text.charCodeAt(i + 1);

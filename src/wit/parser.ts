@@ -592,6 +592,9 @@ class Parser {
         const to = this.parseId();
         return { from, to };
       });
+      // wit-parser ends `include x with { ... }` at the `}`, while WIT.md's
+      // example writes `};`: accept both.
+      this.eat(Tok.Semicolon);
     } else {
       this.expect(Tok.Semicolon, '`;` or `with`');
     }

@@ -574,8 +574,9 @@ describe('worlds', () => {
   record p { x: u8 }
   include other;
   include a:b/c@1.0.0 with { x as y, z as w, }
+  include spec-style with { q as r };
 }`);
-    expect(world.items.map((i) => i.kind)).toEqual(['use', 'alias', 'resource', 'record', 'include', 'include']);
+    expect(world.items.map((i) => i.kind)).toEqual(['use', 'alias', 'resource', 'record', 'include', 'include', 'include']);
     const include = world.items[5] as Ast.IncludeDecl;
     expect(include.with.map((r) => [r.from.name, r.to.name])).toEqual([
       ['x', 'y'],
