@@ -12,16 +12,17 @@
  */
 import type * as Ast from './ast.js';
 import { WitError, type WitErrorCode } from './errors.js';
-import type { Func, FunctionKind, PackageName, Param, Stability, Type, TypeDefKind, TypeOwner } from './model.js';
+import type { Func, PackageName, TypeOwner } from './model.js';
 import { packageNameString } from './model.js';
 import type { SourceMap, Span } from './source.js';
 import { stabilityOf } from './resolve-stability.js';
 import { toposort } from './resolve-toposort.js';
+import { collectDeclDeps, externSpan, forEachPath, isTypeItem, type DeclItem, type DeclList } from './resolve-ast-walk.js';
+import { PackageTypes, type Named } from './resolve-types.js';
 import type {
   ForeignDep,
   UInterface,
   UnresolvedPackage,
-  UTypeDef,
   UWorld,
   UWorldEntry,
   UWorldItem,
@@ -29,30 +30,8 @@ import type {
 } from './resolve-unresolved.js';
 import { worldKeyId } from './resolve-unresolved.js';
 
-type DeclItem = Ast.InterfaceDecl | Ast.WorldDecl | Ast.TopLevelUse;
-
-interface DeclList {
-  readonly file: number;
-  readonly items: readonly DeclItem[];
-}
-
 /** What a top-level name in a package or file refers to. */
 type AstItem = { readonly kind: 'interface' | 'world'; readonly id: number };
-
-/** An entry of an interface's (or world's) namespace. */
-type Named =
-  | { readonly kind: 'type'; readonly id: number; readonly span: Span }
-  | { readonly kind: 'function'; readonly span: Span };
-
-/** One `use`/`import`/`include` path as visited by `forEachPath`. */
-interface PathVisit {
-  /** The interface (for `use`) or world (for `include`) that depends on the path. */
-  readonly owner: Ast.Id | null;
-  readonly attrs: readonly Ast.Attribute[];
-  readonly path: Ast.UsePath;
-  readonly names: readonly Ast.UseName[] | null;
-  readonly target: 'interface' | 'world';
-}
 
 export interface PackageHeader {
   readonly name: Ast.PackageName;
@@ -73,8 +52,8 @@ export class PackageBuilder {
   private docs: string | null = null;
   private readonly declLists: DeclList[] = [];
 
-  private readonly types: UTypeDef[] = [];
-  private readonly typeSpans: Span[] = [];
+  /** Types, anonymous-type interning and function resolution. */
+  private readonly t: PackageTypes;
   private readonly interfaces: UInterface[] = [];
   private readonly interfaceSpans: { span: Span; funcs: Span[] }[] = [];
   /** Each interface's namespace once resolved (parallel to `interfaces`). */
@@ -82,20 +61,16 @@ export class PackageBuilder {
   private readonly worlds: UWorld[] = [];
   private readonly worldSpans: Span[] = [];
 
-  /** Interned anonymous types (`list<u8>`...) of this package, by structure. */
-  private readonly anonTypes = new Map<string, number>();
   private readonly foreignDeps = new Map<string, ForeignDep>();
   private readonly foreignInterfaces = new Set<number>();
-  private readonly requiredResources: { id: number; span: Span }[] = [];
 
   /** Per file: the top-level names in scope (items of the package plus top-level `use`). */
   private readonly fileItems: Map<string, AstItem>[] = [];
   private readonly packageItems = new Map<string, AstItem>();
   private currentFile = 0;
-  /** The namespace of the interface or world being resolved. */
-  private scope = new Map<string, Named>();
-
-  constructor(private readonly sources: SourceMap) {}
+  constructor(private readonly sources: SourceMap) {
+    this.t = new PackageTypes(sources);
+  }
 
   /** Adds one file's (or nested block's) declarations to the package. */
   push(file: number, header: PackageHeader | null, items: readonly DeclItem[]): void {
@@ -146,68 +121,20 @@ export class PackageBuilder {
       name: header.name,
       nameSpan: header.span,
       docs: this.docs,
-      types: this.types,
-      typeSpans: this.typeSpans,
+      types: this.t.types,
+      typeSpans: this.t.typeSpans,
       interfaces: this.interfaces,
       interfaceSpans: this.interfaceSpans,
       worlds: this.worlds,
       worldSpans: this.worldSpans,
       foreignDeps: this.foreignDeps,
-      requiredResources: this.requiredResources,
+      requiredResources: this.t.requiredResources,
     };
   }
 
-  // ---------------------------------------------------------------- structure
-
-  /**
-   * Visits every path that names an interface or world, in wit-parser's
-   * order: per item, world `use`/`include` in place, then the world's
-   * imports, then its exports.
-   */
-  private *forEachPath(list: DeclList): Generator<PathVisit> {
-    for (const item of list.items) {
-      if (item.kind === 'use') {
-        yield { owner: null, attrs: item.attributes, path: item.path, names: null, target: 'interface' };
-      } else if (item.kind === 'interface') {
-        for (const member of item.items) {
-          if (member.kind === 'use') {
-            yield { owner: item.name, attrs: member.attributes, path: member.path, names: member.names, target: 'interface' };
-          }
-        }
-      } else {
-        const imports: Ast.ImportExport[] = [];
-        const exports: Ast.ImportExport[] = [];
-        for (const member of item.items) {
-          if (member.kind === 'use') {
-            yield { owner: null, attrs: member.attributes, path: member.path, names: member.names, target: 'interface' };
-          } else if (member.kind === 'include') {
-            yield { owner: item.name, attrs: member.attributes, path: member.path, names: null, target: 'world' };
-          } else if (member.kind === 'import') {
-            imports.push(member);
-          } else if (member.kind === 'export') {
-            exports.push(member);
-          }
-        }
-        for (const ie of [...imports, ...exports]) {
-          const extern = ie.item;
-          if (extern.kind === 'interface') {
-            for (const member of extern.items) {
-              if (member.kind === 'use') {
-                yield { owner: null, attrs: member.attributes, path: member.path, names: member.names, target: 'interface' };
-              }
-            }
-          } else if (extern.kind === 'path' || extern.kind === 'named-path') {
-            yield { owner: null, attrs: ie.attributes, path: extern.path, names: null, target: 'interface' };
-          }
-        }
-      }
-    }
-  }
-
-  /** Creates placeholders for every interface/world named from another package. */
   private populateForeignDeps(): void {
     for (const list of this.declLists) {
-      for (const visit of this.forEachPath(list)) {
+      for (const visit of forEachPath(list)) {
         const path = visit.path;
         if (path.kind !== 'package') continue;
         const stability = stabilityOf(visit.attrs, this.failer('WIT_INVALID'));
@@ -264,7 +191,7 @@ export class PackageBuilder {
         }
         fileNames.set(name.name, source);
       }
-      for (const visit of this.forEachPath(list)) {
+      for (const visit of forEachPath(list)) {
         if (!visit.owner || visit.path.kind !== 'local') continue;
         const used = visit.path.name;
         const edges = deps.get(visit.owner.name) as Ast.Id[];
@@ -350,7 +277,7 @@ export class PackageBuilder {
   private populateForeignTypes(): void {
     this.declLists.forEach((list, index) => {
       this.currentFile = index;
-      for (const visit of this.forEachPath(list)) {
+      for (const visit of forEachPath(list)) {
         if (!visit.names) continue;
         const stability = stabilityOf(visit.attrs, this.failer('WIT_INVALID'));
         const target = this.resolvePath(visit.path);
@@ -359,7 +286,7 @@ export class PackageBuilder {
         const names = this.interfaceNames[iface] as Map<string, Named>;
         for (const used of visit.names) {
           if (names.has(used.name.name)) continue;
-          const id = this.pushType(
+          const id = this.t.pushType(
             { name: used.name.name, kind: { kind: 'unknown' }, owner: { kind: 'interface', id: iface }, docs: null, stability },
             used.name.span,
           );
@@ -418,7 +345,7 @@ export class PackageBuilder {
     iface.stability = stabilityOf(attrs, this.failer('WIT_INVALID'));
     const owner: TypeOwner = { kind: 'interface', id };
     this.resolveTypes(owner, items.filter(isTypeItem));
-    for (const [name, entry] of this.scope) {
+    for (const [name, entry] of this.t.scope) {
       if (entry.kind === 'type') iface.types.set(name, entry.id);
     }
 
@@ -426,21 +353,21 @@ export class PackageBuilder {
     const spans = (this.interfaceSpans[id] as { funcs: Span[] }).funcs;
     for (const item of items) {
       if (item.kind === 'func') {
-        this.define(item.name, { kind: 'function', span: item.name.span });
+        this.t.define(item.name, { kind: 'function', span: item.name.span });
         funcs.push(
-          this.resolveFunction(item.docs, item.attributes, item.name.name, item.func, { kind: 'freestanding' }),
+          this.t.resolveFunction(item.docs, item.attributes, item.name.name, item.func, { kind: 'freestanding' }),
         );
         spans.push(item.name.span);
       } else if (item.kind === 'resource') {
         for (const func of item.funcs) {
-          funcs.push(this.resolveResourceFunc(func, item.name));
+          funcs.push(this.t.resolveResourceFunc(func, item.name));
           spans.push(func.name.span);
         }
       }
     }
     for (const func of funcs) iface.functions.set(func.name, func);
-    this.interfaceNames[id] = this.scope;
-    this.scope = new Map();
+    this.interfaceNames[id] = this.t.scope;
+    this.t.scope = new Map();
   }
 
   private resolveWorld(id: number, decl: Ast.WorldDecl): void {
@@ -464,7 +391,7 @@ export class PackageBuilder {
 
     const imports = new Map<string, UWorldEntry>();
     const exports = new Map<string, UWorldEntry>();
-    for (const [name, entry] of this.scope) {
+    for (const [name, entry] of this.t.scope) {
       if (entry.kind !== 'type') continue;
       const key: UWorldKey = { kind: 'name', name };
       imports.set(worldKeyId(key), { key, item: { kind: 'type', id: entry.id }, span: entry.span });
@@ -475,7 +402,7 @@ export class PackageBuilder {
     for (const item of decl.items) {
       if (item.kind === 'resource') {
         for (const func of item.funcs) {
-          const resolved = this.resolveResourceFunc(func, item.name);
+          const resolved = this.t.resolveResourceFunc(func, item.name);
           const key: UWorldKey = { kind: 'name', name: resolved.name };
           imports.set(worldKeyId(key), { key, item: { kind: 'function', func: resolved }, span: func.name.span });
         }
@@ -511,18 +438,18 @@ export class PackageBuilder {
     }
     world.imports = [...imports.values()];
     world.exports = [...exports.values()];
-    this.scope = new Map();
+    this.t.scope = new Map();
   }
 
   private resolveWorldItem(item: Ast.ImportExport): UWorldItem {
     const extern = item.item;
     switch (extern.kind) {
       case 'interface': {
-        const outer = this.scope;
-        this.scope = new Map();
+        const outer = this.t.scope;
+        this.t.scope = new Map();
         const id = this.allocInterface(extern.name.span, null);
         this.resolveInterface(id, extern.items, item.docs, item.attributes);
-        this.scope = outer;
+        this.t.scope = outer;
         return { kind: 'interface', id, stability: (this.interfaces[id] as UInterface).stability };
       }
       case 'path':
@@ -534,7 +461,7 @@ export class PackageBuilder {
       case 'func':
         return {
           kind: 'function',
-          func: this.resolveFunction(item.docs, item.attributes, extern.name.name, extern.func, {
+          func: this.t.resolveFunction(item.docs, item.attributes, extern.name.name, extern.func, {
             kind: 'freestanding',
           }),
         };
@@ -585,11 +512,11 @@ export class PackageBuilder {
       const def = defs.get(name);
       if (!def) continue;
       const stability = stabilityOf(def.attributes, this.failer('WIT_INVALID'));
-      const kind = this.resolveTypeDecl(def, stability);
+      const kind = this.t.resolveTypeDecl(def, stability);
       const memberSpans =
         def.kind === 'record' ? def.fields.map((f) => f.span) : def.kind === 'variant' ? def.cases.map((c) => c.span) : undefined;
-      const id = this.pushType({ name, kind, owner, docs: def.docs, stability, memberSpans }, def.name.span);
-      this.define(def.name, { kind: 'type', id, span: def.name.span });
+      const id = this.t.pushType({ name, kind, owner, docs: def.docs, stability, memberSpans }, def.name.span);
+      this.t.define(def.name, { kind: 'type', id, span: def.name.span });
     }
   }
 
@@ -605,291 +532,15 @@ export class PackageBuilder {
         this.fail('WIT_WRONG_KIND', `cannot import ${entry.kind} \`${name.name.name}\``, name.name.span);
       }
       const local = name.as ?? name.name;
-      const id = this.pushType(
+      const id = this.t.pushType(
         { name: local.name, kind: { kind: 'type', type: entry.id }, owner, docs: null, stability },
         name.name.span,
       );
-      this.define(local, { kind: 'type', id, span: local.span });
+      this.t.define(local, { kind: 'type', id, span: local.span });
     }
-  }
-
-  private define(name: Ast.Id, entry: Named): void {
-    if (this.scope.has(name.name)) {
-      this.fail('WIT_DUPLICATE', `name \`${name.name}\` is defined more than once`, name.span);
-    }
-    this.scope.set(name.name, entry);
-  }
-
-  private resolveTypeDecl(decl: Ast.TypeDecl, stability: Stability): TypeDefKind {
-    switch (decl.kind) {
-      case 'alias':
-        return this.resolveTypeRefKind(decl.type, stability);
-      case 'record':
-        this.checkMemberNames(decl.fields, (name) => `duplicate field \`${name}\``);
-        return {
-          kind: 'record',
-          fields: decl.fields.map((f) => ({ name: f.name.name, type: this.resolveType(f.type, stability), docs: f.docs })),
-        };
-      case 'variant':
-        if (decl.cases.length === 0) this.fail('WIT_INVALID', 'empty variant', decl.span);
-        this.checkMemberNames(decl.cases, (name, prev) => `case \`${name}\` conflicts with previous case \`${prev}\``);
-        return {
-          kind: 'variant',
-          cases: decl.cases.map((c) => ({
-            name: c.name.name,
-            type: c.type === null ? null : this.resolveType(c.type, stability),
-            docs: c.docs,
-          })),
-        };
-      case 'enum':
-        if (decl.cases.length === 0) this.fail('WIT_INVALID', 'empty enum', decl.span);
-        this.checkMemberNames(decl.cases, (name, prev) => `case \`${name}\` conflicts with previous case \`${prev}\``);
-        return { kind: 'enum', cases: decl.cases.map((c) => ({ name: c.name.name, docs: c.docs })) };
-      case 'flags':
-        this.checkMemberNames(decl.flags, (name, prev) => `flag \`${name}\` conflicts with previous flag \`${prev}\``);
-        return { kind: 'flags', flags: decl.flags.map((f) => ({ name: f.name.name, docs: f.docs })) };
-      case 'resource': {
-        const names = new Set<string>();
-        let constructors = 0;
-        for (const func of decl.funcs) {
-          if (func.kind === 'constructor') {
-            constructors++;
-            if (constructors > 1) this.fail('WIT_DUPLICATE', 'duplicate constructors', func.name.span);
-          } else {
-            if (names.has(func.name.name)) {
-              this.fail('WIT_DUPLICATE', `duplicate function name \`${func.name.name}\``, func.name.span);
-            }
-            names.add(func.name.name);
-          }
-        }
-        return { kind: 'resource' };
-      }
-    }
-  }
-
-  /** Member names (fields, cases, flags) are kebab-case, so unique regardless of letter case. */
-  private checkMemberNames(members: readonly { readonly name: Ast.Id }[], message: (name: string, prev: string) => string): void {
-    const seen = new Map<string, string>();
-    for (const { name } of members) {
-      const key = name.name.toLowerCase();
-      const prev = seen.get(key);
-      if (prev !== undefined) this.fail('WIT_DUPLICATE', message(name.name, prev), name.span);
-      seen.set(key, name.name);
-    }
-  }
-
-  private resolveTypeRefKind(ref: Ast.TypeRef, stability: Stability): TypeDefKind {
-    switch (ref.kind) {
-      case 'primitive':
-        return { kind: 'type', type: ref.name };
-      case 'named':
-        return { kind: 'type', type: this.resolveTypeName(ref.name) };
-      case 'list':
-        return { kind: 'list', element: this.resolveType(ref.element, stability) };
-      case 'fixed-length-list':
-        return {
-          kind: 'fixed-length-list',
-          element: this.resolveType(ref.element, stability),
-          length: ref.length,
-        };
-      case 'map': {
-        const key = this.resolveType(ref.key, stability);
-        const value = this.resolveType(ref.value, stability);
-        if (typeof key !== 'string' || !MAP_KEYS.has(key)) {
-          this.fail(
-            'WIT_INVALID',
-            'invalid map key type: map keys must be bool, u8, u16, u32, u64, s8, s16, s32, s64, char, or string',
-            ref.span,
-          );
-        }
-        return { kind: 'map', key, value };
-      }
-      case 'tuple':
-        return { kind: 'tuple', types: ref.types.map((t) => this.resolveType(t, stability)) };
-      case 'option':
-        return { kind: 'option', type: this.resolveType(ref.type, stability) };
-      case 'result':
-        return {
-          kind: 'result',
-          ok: ref.ok === null ? null : this.resolveType(ref.ok, stability),
-          err: ref.err === null ? null : this.resolveType(ref.err, stability),
-        };
-      case 'own':
-      case 'borrow':
-        return { kind: 'handle', handle: ref.kind, resource: this.validateResource(ref.resource) };
-      case 'future':
-        return { kind: 'future', type: ref.type === null ? null : this.resolveType(ref.type, stability) };
-      case 'stream':
-        return { kind: 'stream', type: ref.type === null ? null : this.resolveType(ref.type, stability) };
-    }
-  }
-
-  private resolveTypeName(name: Ast.Id): number {
-    const entry = this.scope.get(name.name);
-    if (!entry) this.fail('WIT_UNKNOWN_NAME', `name \`${name.name}\` does not exist`, name.span);
-    if (entry.kind !== 'type') {
-      this.fail('WIT_WRONG_KIND', `cannot use ${entry.kind} \`${name.name}\` as a type`, name.span);
-    }
-    return entry.id;
-  }
-
-  private validateResource(name: Ast.Id): number {
-    const id = this.resolveTypeName(name);
-    for (let cur = id; ; ) {
-      const kind = (this.types[cur] as UTypeDef).kind;
-      if (kind.kind === 'resource') return id;
-      if (kind.kind === 'unknown') {
-        this.requiredResources.push({ id: cur, span: name.span });
-        return id;
-      }
-      if (kind.kind === 'type' && typeof kind.type === 'number') {
-        cur = kind.type;
-        continue;
-      }
-      this.fail('WIT_WRONG_KIND', `type \`${name.name}\` used in a handle must be a resource`, name.span);
-    }
-  }
-
-  /** A type written at a use site: a primitive, a named type, or an interned anonymous type. */
-  private resolveType(ref: Ast.TypeRef, stability: Stability): Type {
-    const kind = this.resolveTypeRefKind(ref, stability);
-    return this.anonType(kind, this.inheritStability(kind, stability), ref.span);
-  }
-
-  /**
-   * Anonymous types inherit the gate of the declaration they appear in, or
-   * else of the first gated type they contain (so `option<t>` follows `t`).
-   */
-  private inheritStability(kind: TypeDefKind, stability: Stability): Stability {
-    if (stability.kind !== 'unknown') return stability;
-    const of = (t: Type | null): Stability | null => {
-      if (typeof t !== 'number') return null;
-      const s = (this.types[t] as UTypeDef).stability;
-      return s.kind === 'unknown' ? null : s;
-    };
-    let found: Stability | null = null;
-    switch (kind.kind) {
-      case 'type':
-        found = of(kind.type);
-        break;
-      case 'handle':
-        found = of(kind.resource);
-        break;
-      case 'tuple':
-        for (const t of kind.types) if ((found = of(t))) break;
-        break;
-      case 'list':
-      case 'fixed-length-list':
-        found = of(kind.element);
-        break;
-      case 'option':
-      case 'future':
-      case 'stream':
-        found = of(kind.type);
-        break;
-      case 'map':
-        found = of(kind.key) ?? of(kind.value);
-        break;
-      case 'result':
-        found = of(kind.ok) ?? of(kind.err);
-        break;
-      default:
-        break;
-    }
-    return found ?? stability;
-  }
-
-  private anonType(kind: TypeDefKind, stability: Stability, span: Span): Type {
-    if (kind.kind === 'type') return kind.type;
-    // `own<r>` written inline is just `r`; the append phase turns references
-    // to resources into interned `own` handles.
-    if (kind.kind === 'handle' && kind.handle === 'own') return kind.resource;
-    const key = anonKey(kind);
-    const existing = this.anonTypes.get(key);
-    if (existing !== undefined) return existing;
-    const id = this.pushType({ name: null, kind, owner: { kind: 'none' }, docs: null, stability }, span);
-    this.anonTypes.set(key, id);
-    return id;
-  }
-
-  // ---------------------------------------------------------------- functions
-
-  private resolveResourceFunc(func: Ast.ResourceFunc, resource: Ast.Id): Func {
-    const entry = this.scope.get(resource.name);
-    if (!entry || entry.kind !== 'type') throw new Error(`resource ${resource.name} is not in scope`);
-    const id = entry.id;
-    let name: string;
-    let kind: FunctionKind;
-    if (func.kind === 'constructor') {
-      name = `[constructor]${resource.name}`;
-      kind = { kind: 'constructor', resource: id };
-    } else if (func.kind === 'method') {
-      name = `[method]${resource.name}.${func.name.name}`;
-      kind = { kind: 'method', resource: id };
-    } else {
-      name = `[static]${resource.name}.${func.name.name}`;
-      kind = { kind: 'static', resource: id };
-    }
-    return this.resolveFunction(func.docs, func.attributes, name, func.func, kind);
-  }
-
-  private resolveFunction(
-    docs: Ast.Docs,
-    attrs: readonly Ast.Attribute[],
-    name: string,
-    sig: Ast.FuncSig,
-    kind: FunctionKind,
-  ): Func {
-    const stability = stabilityOf(attrs, this.failer('WIT_INVALID'));
-    const params: Param[] = [];
-    // Parameter names are kebab-case: `foo` and `FOO` are the same name.
-    const seen = new Set<string>();
-    if (kind.kind === 'method') {
-      const borrow: TypeDefKind = { kind: 'handle', handle: 'borrow', resource: kind.resource };
-      params.push({
-        name: 'self',
-        type: this.anonType(borrow, this.inheritStability(borrow, { kind: 'unknown' }), sig.span),
-      });
-      seen.add('self');
-    }
-    for (const param of sig.params) {
-      const type = this.resolveType(param.type, { kind: 'unknown' });
-      if (seen.has(param.name.name.toLowerCase())) {
-        this.fail('WIT_DUPLICATE', `param \`${param.name.name}\` is defined more than once`, param.name.span);
-      }
-      seen.add(param.name.name.toLowerCase());
-      params.push({ name: param.name.name, type });
-    }
-    let result: Type | null = null;
-    if (kind.kind === 'constructor') {
-      result = sig.result === null ? kind.resource : this.resolveConstructorResult(kind.resource, sig.result);
-    } else if (sig.result !== null) {
-      result = this.resolveType(sig.result, { kind: 'unknown' });
-    }
-    return { name, kind, async: sig.async, params, result, docs, stability };
-  }
-
-  /** A constructor may declare `-> result<r, e>` where `r` is its own resource. */
-  private resolveConstructorResult(resource: number, ref: Ast.TypeRef): Type {
-    const result = this.resolveType(ref, { kind: 'unknown' });
-    const def = typeof result === 'number' ? (this.types[result] as UTypeDef) : null;
-    if (!def || def.kind.kind !== 'result') {
-      this.fail('WIT_INVALID', 'if a constructor return type is declared it must be a `result`', ref.span);
-    }
-    if (def.kind.ok !== resource) {
-      const okSpan = ref.kind === 'result' && ref.ok !== null ? ref.ok.span : ref.span;
-      this.fail('WIT_INVALID', 'the `ok` type must be the resource being constructed', okSpan);
-    }
-    return result;
   }
 
   // ---------------------------------------------------------------- arenas
-
-  private pushType(def: UTypeDef, span: Span): number {
-    this.types.push(def);
-    this.typeSpans.push(span);
-    return this.types.length - 1;
-  }
 
   private allocInterface(span: Span, name: string | null): number {
     this.interfaces.push({
@@ -916,83 +567,5 @@ export class PackageBuilder {
 
   private failer(code: WitErrorCode): (detail: string, span: Span) => never {
     return (detail, span) => this.fail(code, detail, span);
-  }
-}
-
-const MAP_KEYS: ReadonlySet<string> = new Set([
-  'bool', 'u8', 'u16', 'u32', 'u64', 's8', 's16', 's32', 's64', 'char', 'string',
-]);
-
-function isTypeItem(item: Ast.InterfaceItem | Ast.WorldItem): item is Ast.UseDecl | Ast.TypeDecl {
-  return (
-    item.kind === 'use' ||
-    item.kind === 'alias' ||
-    item.kind === 'record' ||
-    item.kind === 'variant' ||
-    item.kind === 'enum' ||
-    item.kind === 'flags' ||
-    item.kind === 'resource'
-  );
-}
-
-/** Where diagnostics about an import/export point: its name, or its path. */
-function externSpan(extern: Ast.ExternItem): Span {
-  return extern.kind === 'path' ? extern.path.span : extern.name.span;
-}
-
-/** The structural identity of an anonymous type, for interning. */
-function anonKey(kind: TypeDefKind): string {
-  return JSON.stringify(kind);
-}
-
-function collectDeclDeps(decl: Ast.TypeDecl, out: Ast.Id[]): void {
-  switch (decl.kind) {
-    case 'alias':
-      collectRefDeps(decl.type, out);
-      break;
-    case 'record':
-      for (const f of decl.fields) collectRefDeps(f.type, out);
-      break;
-    case 'variant':
-      for (const c of decl.cases) if (c.type !== null) collectRefDeps(c.type, out);
-      break;
-    default:
-      break;
-  }
-}
-
-function collectRefDeps(ref: Ast.TypeRef, out: Ast.Id[]): void {
-  switch (ref.kind) {
-    case 'primitive':
-      return;
-    case 'named':
-      out.push(ref.name);
-      return;
-    case 'own':
-    case 'borrow':
-      out.push(ref.resource);
-      return;
-    case 'list':
-    case 'fixed-length-list':
-      collectRefDeps(ref.element, out);
-      return;
-    case 'option':
-      collectRefDeps(ref.type, out);
-      return;
-    case 'map':
-      collectRefDeps(ref.key, out);
-      collectRefDeps(ref.value, out);
-      return;
-    case 'tuple':
-      for (const t of ref.types) collectRefDeps(t, out);
-      return;
-    case 'result':
-      if (ref.ok !== null) collectRefDeps(ref.ok, out);
-      if (ref.err !== null) collectRefDeps(ref.err, out);
-      return;
-    case 'future':
-    case 'stream':
-      if (ref.type !== null) collectRefDeps(ref.type, out);
-      return;
   }
 }
