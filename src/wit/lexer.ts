@@ -219,17 +219,33 @@ export interface TokenStream {
 /** Splits `text` into tokens. Never throws; see `TokenStream.problem`. */
 export function tokenize(text: string): TokenStream {
   const n = text.length;
-  // A file never has more tokens than characters (plus Eof), so the arrays
-  // are sized once; writing typed arrays is much cheaper than growing lists.
-  const capacity = n + 1;
-  const kinds = new Uint8Array(capacity);
-  const starts = new Int32Array(capacity);
-  const ends = new Int32Array(capacity);
-  const commentsBefore = new Int32Array(capacity);
+  // Typed arrays are much cheaper to fill than growing lists. Real WIT has
+  // about one token per five characters; the arrays double when that guess
+  // is too small (a file never has more tokens than characters, plus Eof).
+  let capacity = Math.min(n + 1, 64 + (n >> 2));
+  let kinds = new Uint8Array(capacity);
+  let starts = new Int32Array(capacity);
+  let ends = new Int32Array(capacity);
+  let commentsBefore = new Int32Array(capacity);
   const commentStarts: number[] = [];
   const commentEnds: number[] = [];
   let count = 0;
+  const grow = (): void => {
+    capacity = Math.min(n + 1, capacity * 2);
+    const grown = (old: Int32Array): Int32Array => {
+      const bigger = new Int32Array(capacity);
+      bigger.set(old);
+      return bigger;
+    };
+    const biggerKinds = new Uint8Array(capacity);
+    biggerKinds.set(kinds);
+    kinds = biggerKinds;
+    starts = grown(starts);
+    ends = grown(ends);
+    commentsBefore = grown(commentsBefore);
+  };
   const push = (kind: TokenKind, start: number, end: number): void => {
+    if (count === capacity) grow();
     kinds[count] = kind;
     starts[count] = start;
     ends[count] = end;
