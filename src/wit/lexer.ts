@@ -223,10 +223,10 @@ export function tokenize(text: string): TokenStream {
   // about one token per five characters; the arrays double when that guess
   // is too small (a file never has more tokens than characters, plus Eof).
   let capacity = Math.min(n + 1, 64 + (n >> 2));
-  let kinds = new Uint8Array(capacity);
-  let starts = new Int32Array(capacity);
-  let ends = new Int32Array(capacity);
-  let commentsBefore = new Int32Array(capacity);
+  let kinds: Uint8Array = new Uint8Array(capacity);
+  let starts: Int32Array = new Int32Array(capacity);
+  let ends: Int32Array = new Int32Array(capacity);
+  let commentsBefore: Int32Array = new Int32Array(capacity);
   const commentStarts: number[] = [];
   const commentEnds: number[] = [];
   let count = 0;

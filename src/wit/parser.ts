@@ -237,6 +237,7 @@ class Parser {
           attributes.length > 0
             ? 'a type definition, `use` or a function after the attributes'
             : 'a type definition (`type`, `record`, `variant`, `enum`, `flags`, `resource`), `use`, a function or `}`',
+          this.peek() === Tok.Func || this.peek() === Tok.Async ? 'functions are written `name: func(...)`' : undefined,
         );
     }
   }
@@ -537,12 +538,16 @@ class Parser {
         return this.parseTypeDecl(docs, attributes, start);
       case Tok.Include:
         return this.parseInclude(docs, attributes, start);
-      default:
+      default: {
+        const kind = this.peek();
+        const functionHere = (kind === Tok.Id || kind === Tok.ExplicitId) && this.kindAt(this.pos + 1) === Tok.Colon;
         return this.failExpected(
           attributes.length > 0
             ? '`import`, `export`, `include`, `use` or a type definition after the attributes'
             : '`import`, `export`, `include`, `use`, a type definition or `}`',
+          functionHere ? 'a world holds functions as `import name: func(...);` or `export name: func(...);`' : undefined,
         );
+      }
     }
   }
 

@@ -526,6 +526,10 @@ describe('interfaces', () => {
     expect(parseError('interface % {}').detail).toContain('must not be empty');
   });
 
+  it('hints at the function syntax when `func` comes first', () => {
+    expect(parseError('interface i { func f(); }').detail).toContain('functions are written `name: func(...)`');
+  });
+
   it('rejects the removed named-results syntax with a hint', () => {
     expect(parseError('interface i { f: func() -> (a: u32); }').detail).toContain('returns at most one type');
   });
@@ -586,7 +590,9 @@ describe('worlds', () => {
   });
 
   it('rejects what a world cannot hold', () => {
-    expect(parseError('world w { f: func(); }').detail).toContain('expected `import`, `export`, `include`');
+    const loose = parseError('world w { f: func(); }').detail;
+    expect(loose).toContain('expected `import`, `export`, `include`');
+    expect(loose).toContain('`import name: func(...);`');
     expect(parseError('world w { include a with { foo:foo/foo as x } }').detail).toBe(
       'expected keyword `as` and the new name, found `:`',
     );
