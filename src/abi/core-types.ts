@@ -7,8 +7,12 @@ export interface CoreFuncType {
   readonly results: readonly CoreType[];
 }
 
-/** Renders `(func (param i32 i32) (result i32))`, omitting empty groups like wasm-tools does. */
-export function formatCoreFuncType(type: CoreFuncType): string {
+/**
+ * Renders `(func (param i32 i32) (result i32))`, omitting empty groups like
+ * wasm-tools does. Accepts any value type names (v128, funcref... as read
+ * from a binary), not only the canonical ABI's four.
+ */
+export function formatCoreFuncType(type: { readonly params: readonly string[]; readonly results: readonly string[] }): string {
   let text = '(func';
   if (type.params.length > 0) text += ` (param ${type.params.join(' ')})`;
   if (type.results.length > 0) text += ` (result ${type.results.join(' ')})`;

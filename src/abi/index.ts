@@ -8,3 +8,7 @@ export * from './layout.js';
 export * from './flatten.js';
 export * from './signature.js';
 export * from './cabi.js';
+export * from './lift-lower/trap.js';
+export * from './lift-lower/runtime.js';
+export * from './lift-lower/compile.js';
+export { camelCase } from './lift-lower/js-names.js';

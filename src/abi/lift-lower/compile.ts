@@ -1,0 +1,195 @@
+/**
+ * Compiles lift/lower code once per function signature (or value type) into
+ * specialized JavaScript with `new Function`, so calls run straight-line code
+ * instead of walking type trees.
+ *
+ * - `compileExportCall`: the host calls a core function that implements a
+ *   component export (canonical `lift`): JS arguments are lowered into core
+ *   values, the results lifted back into a JS value.
+ * - `compileImportTrampoline`: a core module calls a host function that
+ *   implements a component import (canonical `lower`): core arguments are
+ *   lifted into JS values, the JS result lowered back.
+ * - `compileValueCodec`: one type's store/load/lowerFlat/liftFlat, for tests
+ *   and for consumers that move single values.
+ */
+import type { Func, Resolve, Type } from '../../wit/model.js';
+import type { CoreType } from '../core-types.js';
+import { flattenFunction, flattenLayout, type FunctionAbiOptions } from '../flatten.js';
+import { layoutOf, recordLayout, type Layout } from '../layout.js';
+import { Emitter } from './emit.js';
+import { callContext, rt, type AbiInstance, type StringEncoding } from './runtime.js';
+
+export interface LiftLowerOptions extends FunctionAbiOptions {
+  /** The `string-encoding` canonical option; utf8 by default. */
+  readonly encoding?: StringEncoding;
+}
+
+/** A core function as JS sees a wasm export: numbers/bigints in, a number/bigint/undefined out. */
+export type CoreFunction = (...args: (number | bigint)[]) => unknown;
+
+export type BoundExport = (...args: unknown[]) => unknown;
+export type ExportBinder = (instance: AbiInstance, core: CoreFunction, postReturn?: CoreFunction) => BoundExport;
+export type ImportBinder = (instance: AbiInstance, host: (...args: unknown[]) => unknown) => CoreFunction;
+
+interface Compiled<T> {
+  readonly source: string;
+  readonly value: T;
+}
+
+function build<T>(name: string, encoding: StringEncoding, helpers: string, body: string): Compiled<T> {
+  const source = `'use strict';\nconst FN = ${JSON.stringify(name)};\nconst ENC = ${JSON.stringify(encoding)};\n${helpers}\n${body}`;
+  // The source is generated from the type plan only; no user text is spliced in unquoted.
+  const factory = new Function('rt', 'callContext', source) as (r: typeof rt, c: typeof callContext) => T;
+  return { source, value: factory(rt, callContext) };
+}
+
+function paramsLayout(resolve: Resolve, func: Func): Layout {
+  return recordLayout(
+    resolve,
+    'tuple',
+    func.params.map((p, i) => ({ name: String(i), type: p.type })),
+  );
+}
+
+function args(prefix: string, count: number): string[] {
+  return Array.from({ length: count }, (_, i) => `${prefix}${i}`);
+}
+
+/** Host → core export: lower the arguments, call, lift the result, run post-return. */
+export function compileExportCall(
+  resolve: Resolve,
+  func: Func,
+  options: LiftLowerOptions = {},
+): Compiled<ExportBinder> {
+  const abi = flattenFunction(resolve, func, 'lift', options);
+  const em = new Emitter();
+  const body: string[] = ['const cx = callContext(instance);'];
+  const jsArgs = args('a', func.params.length);
+  let coreArgs: string[];
+  if (abi.paramsIndirect) {
+    const layout = paramsLayout(resolve, func);
+    body.push(`const pp = rt.alloc(FN, cx, ${layout.size}, ${layout.align});`);
+    if (layout.kind !== 'record') throw new Error('params layout is a record');
+    layout.fields.forEach((f, i) => {
+      const q = em.fresh('q');
+      body.push(`const ${q} = pp + ${f.offset};`);
+      em.store(f.layout, jsArgs[i] as string, q, body);
+    });
+    coreArgs = ['pp'];
+  } else {
+    coreArgs = func.params.flatMap((p, i) => em.lowerFlat(layoutOf(resolve, p.type), jsArgs[i] as string, body));
+  }
+  body.push(`const ret = core(${coreArgs.join(', ')});`);
+  body.push('rt.refresh(cx);');
+  if (func.result === null) {
+    body.push('if (postReturn) postReturn();', 'return undefined;');
+  } else {
+    const layout = layoutOf(resolve, func.result);
+    let value: string;
+    if (abi.resultsIndirect) {
+      body.push('const rp = ret >>> 0;', `rt.check(FN, cx, rp, ${layout.align}, ${layout.size});`);
+      value = em.load(layout, 'rp');
+    } else {
+      value = em.liftFlat(layout, ['ret'], body);
+    }
+    body.push(`const result = ${value};`, 'if (postReturn) postReturn(ret);', 'return result;');
+  }
+  const source = `return function bind(instance, core, postReturn) {\nreturn function ${jsIdent(func.name)}(${jsArgs.join(', ')}) {\n${body.join('\n')}\n};\n};`;
+  return build<ExportBinder>(func.name, options.encoding ?? 'utf8', em.helperSource, source);
+}
+
+/** Core → host import: lift the arguments, call the host, lower the result. */
+export function compileImportTrampoline(
+  resolve: Resolve,
+  func: Func,
+  options: LiftLowerOptions = {},
+): Compiled<ImportBinder> {
+  const abi = flattenFunction(resolve, func, 'lower', options);
+  const em = new Emitter();
+  const coreParams = args('c', abi.params.length);
+  const body: string[] = ['const cx = callContext(instance);'];
+  let values: string[];
+  if (abi.paramsIndirect) {
+    const layout = paramsLayout(resolve, func);
+    if (layout.kind !== 'record') throw new Error('params layout is a record');
+    body.push('const pp = c0 >>> 0;', `rt.check(FN, cx, pp, ${layout.align}, ${layout.size});`);
+    values = layout.fields.map((f) => {
+      const q = em.fresh('q');
+      const x = em.fresh('x');
+      body.push(`const ${q} = pp + ${f.offset};`, `const ${x} = ${em.load(f.layout, q)};`);
+      return x;
+    });
+  } else {
+    let at = 0;
+    values = func.params.map((p) => {
+      const layout = layoutOf(resolve, p.type);
+      const n = flattenLayout(layout).length;
+      const x = em.fresh('x');
+      body.push(`const ${x} = ${em.liftFlat(layout, coreParams.slice(at, at + n), body)};`);
+      at += n;
+      return x;
+    });
+  }
+  body.push(`const r = host(${values.join(', ')});`);
+  if (func.result !== null) {
+    const layout = layoutOf(resolve, func.result);
+    if (abi.resultsIndirect) {
+      const retptr = coreParams[coreParams.length - 1] as string;
+      body.push(`const rp = ${retptr} >>> 0;`, 'rt.refresh(cx);', `rt.check(FN, cx, rp, ${layout.align}, ${layout.size});`);
+      em.store(layout, 'r', 'rp', body);
+    } else {
+      const [flat] = em.lowerFlat(layout, 'r', body);
+      body.push(`return ${flat};`);
+    }
+  }
+  const source = `return function bind(instance, host) {\nreturn function ${jsIdent(func.name)}(${coreParams.join(', ')}) {\n${body.join('\n')}\n};\n};`;
+  return build<ImportBinder>(func.name, options.encoding ?? 'utf8', em.helperSource, source);
+}
+
+export interface ValueCodec {
+  /** Writes `value` at `ptr` (allocating through realloc for strings/lists). */
+  store(instance: AbiInstance, value: unknown, ptr: number): void;
+  load(instance: AbiInstance, ptr: number): unknown;
+  lowerFlat(instance: AbiInstance, value: unknown): (number | bigint)[];
+  liftFlat(instance: AbiInstance, values: readonly (number | bigint)[]): unknown;
+  readonly layout: Layout;
+  readonly flat: readonly CoreType[];
+}
+
+/** Store/load/flatten code for one WIT type; `name` labels traps. */
+export function compileValueCodec(
+  resolve: Resolve,
+  type: Type,
+  options: { encoding?: StringEncoding; name?: string } = {},
+): Compiled<ValueCodec> {
+  const layout = layoutOf(resolve, type);
+  const flat = flattenLayout(layout);
+  const em = new Emitter();
+  const storeBody: string[] = [];
+  em.store(layout, 'v', 'p', storeBody);
+  const loadExpr = em.load(layout, 'p');
+  const lowerBody: string[] = [];
+  const lowered = em.lowerFlat(layout, 'v', lowerBody);
+  const liftBody: string[] = [];
+  const vals = flat.map((_, i) => `vals[${i}]`);
+  const lifted = em.liftFlat(layout, vals, liftBody);
+  const source = `return {
+store(instance, v, p) { const cx = callContext(instance);\n${storeBody.join('\n')}\n},
+load(instance, p) { const cx = callContext(instance); return ${loadExpr}; },
+lowerFlat(instance, v) { const cx = callContext(instance);\n${lowerBody.join('\n')}\nreturn [${lowered.join(', ')}]; },
+liftFlat(instance, vals) { const cx = callContext(instance);\n${liftBody.join('\n')}\nreturn ${lifted}; },
+};`;
+  const compiled = build<Omit<ValueCodec, 'layout' | 'flat'>>(
+    options.name ?? 'value',
+    options.encoding ?? 'utf8',
+    em.helperSource,
+    source,
+  );
+  return { source: compiled.source, value: { ...compiled.value, layout, flat } };
+}
+
+/** A JS identifier for a component function name (`[method]r.f` → `method_r_f`), for stack traces. */
+function jsIdent(name: string): string {
+  const ident = name.replace(/[^A-Za-z0-9_$]+/g, '_').replace(/^_+|_+$/g, '');
+  return /^[A-Za-z_$]/.test(ident) ? ident : `f_${ident}`;
+}

@@ -1,0 +1,216 @@
+/**
+ * Helpers the generated lift/lower code calls: the parts that are the same
+ * for every signature (bit reinterpretation, text codecs, traps, memory
+ * checks). Generated code receives them as `rt`.
+ */
+import { AbiTrap, type TrapReason } from './trap.js';
+
+/** Canonical ABI string encodings (the `string-encoding` canonical option). */
+export type StringEncoding = 'utf8' | 'utf16' | 'latin1+utf16';
+
+/**
+ * What the generated code needs from one component instance: its memory,
+ * its `cabi_realloc` (needed whenever a lowered value goes to memory), and
+ * how handles are turned into host values and back.
+ */
+export interface AbiInstance {
+  /** A WebAssembly.Memory (anything whose `buffer` is the current memory). */
+  readonly memory: { readonly buffer: ArrayBuffer };
+  readonly realloc?: (originalPtr: number, originalSize: number, align: number, newSize: number) => number;
+  readonly handles?: HandleHooks;
+}
+
+export type HandleKind = 'own' | 'borrow' | 'stream' | 'future' | 'error-context';
+
+/**
+ * Conversions between table indices (i32) and host values for handles.
+ * `target` is the resource type id (own/borrow), the payload type
+ * (stream/future; a primitive name or type id), or null.
+ * The runtime's resource tables plug in here.
+ */
+export interface HandleHooks {
+  lift(kind: HandleKind, target: number | string | null, index: number): unknown;
+  lower(kind: HandleKind, target: number | string | null, value: unknown): number;
+}
+
+/** Handles as plain table indices: what a host without resource tables sees. */
+export const indexHandles: HandleHooks = {
+  lift: (_kind, _target, index) => index >>> 0,
+  lower: (kind, _target, value) => {
+    if (typeof value !== 'number' || !Number.isInteger(value) || value < 0 || value > 0xffffffff) {
+      throw new TypeError(`expected a ${kind} handle index, found ${describe(value)}`);
+    }
+    return value;
+  },
+};
+
+/** Per-call state of generated code: the instance plus a current view of its memory. */
+export interface CallContext {
+  readonly instance: AbiInstance;
+  readonly handles: HandleHooks;
+  dv: DataView;
+}
+
+export function callContext(instance: AbiInstance): CallContext {
+  return { instance, handles: instance.handles ?? indexHandles, dv: new DataView(instance.memory.buffer) };
+}
+
+const scratch = new ArrayBuffer(8);
+const scratchF32 = new Float32Array(scratch, 0, 1);
+const scratchI32 = new Int32Array(scratch, 0, 1);
+const scratchF64 = new Float64Array(scratch);
+const scratchI64 = new BigInt64Array(scratch);
+
+const utf8Decoder = new TextDecoder('utf-8', { fatal: true });
+const utf16Decoder = new TextDecoder('utf-16le', { fatal: true });
+const utf8Encoder = new TextEncoder();
+
+/** With the `u` flag a valid pair is one code point, so this matches only lone surrogates. */
+const LONE_SURROGATE = /\p{Cs}/u;
+
+export const MAX_STRING_BYTE_LENGTH = 0x7fffffff;
+export const UTF16_TAG = 0x80000000;
+
+export function describe(value: unknown): string {
+  if (typeof value === 'string') return `string ${JSON.stringify(value.length > 40 ? `${value.slice(0, 40)}…` : value)}`;
+  if (typeof value === 'bigint') return `bigint ${value}n`;
+  if (value === null) return 'null';
+  if (Array.isArray(value)) return `array of length ${value.length}`;
+  if (typeof value === 'object') return value.constructor?.name ?? 'object';
+  return `${typeof value} ${String(value)}`;
+}
+
+export const rt = {
+  trap(func: string, reason: TrapReason, detail: string): never {
+    throw new AbiTrap(func, reason, detail);
+  },
+
+  invalid(func: string, expected: string, value: unknown): never {
+    throw new AbiTrap(func, 'invalid-value', `expected ${expected}, found ${describe(value)}`);
+  },
+
+  refresh(cx: CallContext): void {
+    if (cx.dv.buffer !== cx.instance.memory.buffer) cx.dv = new DataView(cx.instance.memory.buffer);
+  },
+
+  /** Traps unless [ptr, ptr + size) is inside memory and ptr is aligned. */
+  check(func: string, cx: CallContext, ptr: number, align: number, size: number): void {
+    if (ptr % align !== 0) rt.trap(func, 'misaligned-pointer', `pointer ${ptr} is not ${align}-byte aligned`);
+    if (ptr + size > cx.dv.byteLength) {
+      rt.trap(func, 'out-of-bounds', `${size} bytes at ${ptr} exceed memory of ${cx.dv.byteLength} bytes`);
+    }
+  },
+
+  /** Calls the instance's realloc for a fresh block and checks what it returns. */
+  alloc(func: string, cx: CallContext, size: number, align: number): number {
+    const realloc = cx.instance.realloc;
+    if (realloc === undefined) {
+      throw new TypeError(`\`${func}\` needs the instance's realloc to pass this value through memory`);
+    }
+    const ptr = realloc(0, 0, align, size) >>> 0;
+    rt.refresh(cx);
+    rt.check(func, cx, ptr, align, size);
+    return ptr;
+  },
+
+  f32ToI32(value: number): number {
+    scratchF32[0] = value;
+    return scratchI32[0] as number;
+  },
+
+  i32ToF32(value: number): number {
+    scratchI32[0] = value;
+    return scratchF32[0] as number;
+  },
+
+  f64ToI64(value: number): bigint {
+    scratchF64[0] = value;
+    return scratchI64[0] as bigint;
+  },
+
+  i64ToF64(value: bigint): number {
+    scratchI64[0] = BigInt.asIntN(64, value);
+    return scratchF64[0] as number;
+  },
+
+  liftChar(func: string, code: number): string {
+    const c = code >>> 0;
+    if (c >= 0x110000 || (c >= 0xd800 && c <= 0xdfff)) {
+      rt.trap(func, 'invalid-char', `0x${c.toString(16)} is not a Unicode scalar value`);
+    }
+    return String.fromCodePoint(c);
+  },
+
+  lowerChar(func: string, value: unknown): number {
+    if (typeof value === 'string' && value.length > 0 && value.length <= 2) {
+      const code = value.codePointAt(0) as number;
+      if (String.fromCodePoint(code) === value && (code < 0xd800 || code > 0xdfff)) return code;
+    }
+    return rt.invalid(func, 'a string of one Unicode scalar value', value);
+  },
+
+  liftString(func: string, cx: CallContext, encoding: StringEncoding, ptr: number, units: number): string {
+    ptr >>>= 0;
+    units >>>= 0;
+    if (encoding === 'utf8') {
+      rt.check(func, cx, ptr, 1, units);
+      try {
+        return utf8Decoder.decode(new Uint8Array(cx.dv.buffer, ptr, units));
+      } catch {
+        return rt.trap(func, 'invalid-utf8', `the ${units} bytes at ${ptr} are not valid UTF-8`);
+      }
+    }
+    if (encoding === 'latin1+utf16' && (units & UTF16_TAG) === 0) {
+      rt.check(func, cx, ptr, 2, units);
+      return decodeLatin1(new Uint8Array(cx.dv.buffer, ptr, units));
+    }
+    const count = encoding === 'utf16' ? units : units & ~UTF16_TAG;
+    rt.check(func, cx, ptr, 2, count * 2);
+    try {
+      return utf16Decoder.decode(new Uint8Array(cx.dv.buffer, ptr, count * 2));
+    } catch {
+      return rt.trap(func, 'invalid-utf16', `the ${count} code units at ${ptr} are not valid UTF-16`);
+    }
+  },
+
+  /** Stores a string through realloc; returns [ptr, length in the encoding's units (tagged for UTF-16 in latin1+utf16)]. */
+  lowerString(func: string, cx: CallContext, encoding: StringEncoding, value: unknown): [number, number] {
+    if (typeof value !== 'string') return rt.invalid(func, 'a string', value);
+    if (LONE_SURROGATE.test(value)) return rt.invalid(func, 'a string without lone surrogates', value);
+    if (encoding === 'utf8') {
+      const bytes = utf8Encoder.encode(value);
+      if (bytes.length > MAX_STRING_BYTE_LENGTH) rt.trap(func, 'string-too-long', `${bytes.length} bytes`);
+      const ptr = rt.alloc(func, cx, bytes.length, 1);
+      new Uint8Array(cx.dv.buffer, ptr, bytes.length).set(bytes);
+      return [ptr, bytes.length];
+    }
+    const length = value.length;
+    if (length * 2 > MAX_STRING_BYTE_LENGTH) rt.trap(func, 'string-too-long', `${length} code units`);
+    if (encoding === 'latin1+utf16' && isLatin1(value)) {
+      const ptr = rt.alloc(func, cx, length, 2);
+      const bytes = new Uint8Array(cx.dv.buffer, ptr, length);
+      for (let i = 0; i < length; i++) bytes[i] = value.charCodeAt(i);
+      return [ptr, length];
+    }
+    const ptr = rt.alloc(func, cx, length * 2, 2);
+    const dv = cx.dv;
+    for (let i = 0; i < length; i++) dv.setUint16(ptr + 2 * i, value.charCodeAt(i), true);
+    return [ptr, encoding === 'utf16' ? length : (length | UTF16_TAG) >>> 0];
+  },
+};
+
+export type Runtime = typeof rt;
+
+function isLatin1(value: string): boolean {
+  for (let i = 0; i < value.length; i++) if (value.charCodeAt(i) > 0xff) return false;
+  return true;
+}
+
+function decodeLatin1(bytes: Uint8Array): string {
+  // WHATWG's "latin1" label is windows-1252, so decode by hand (chunked for long inputs).
+  let out = '';
+  for (let i = 0; i < bytes.length; i += 0x2000) {
+    out += String.fromCharCode(...bytes.subarray(i, i + 0x2000));
+  }
+  return out;
+}
