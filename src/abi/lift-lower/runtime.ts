@@ -3,6 +3,7 @@
  * for every signature (bit reinterpretation, text codecs, traps, memory
  * checks). Generated code receives them as `rt`.
  */
+import type { HandleKind } from '../layout.js';
 import { AbiTrap, type TrapReason } from './trap.js';
 
 /** Canonical ABI string encodings (the `string-encoding` canonical option). */
@@ -20,7 +21,6 @@ export interface AbiInstance {
   readonly handles?: HandleHooks;
 }
 
-export type HandleKind = 'own' | 'borrow' | 'stream' | 'future' | 'error-context';
 
 /**
  * Conversions between table indices (i32) and host values for handles.
