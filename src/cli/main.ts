@@ -7,6 +7,7 @@ import { Command, CommanderError } from 'commander';
 import pkg from '../../package.json' with { type: 'json' };
 import { formatError } from './diagnostics.js';
 import { registerAbiCommand } from './commands/abi.js';
+import { registerBuildCommand } from './commands/build.js';
 import { registerWitCommand } from './commands/wit.js';
 
 function createProgram(): Command {
@@ -17,6 +18,7 @@ function createProgram(): Command {
     .exitOverride();
   registerWitCommand(program);
   registerAbiCommand(program);
+  registerBuildCommand(program);
   return program;
 }
 
