@@ -25,24 +25,39 @@ export function kebabNameProblem(name: string): string | null {
     const upper = c >= 0x41 && c <= 0x5a;
     const digit = c >= 0x30 && c <= 0x39;
     if (i === 0 && !lower && !upper) {
-      return `identifiers must start with an ASCII letter, found ${quoteChar(name, i)}`;
+      return `identifiers must start with an ASCII letter, not ${quoteChar(name, i)}`;
     }
     if (digit) continue;
     if (lower || upper) {
       const thisCase = lower ? 1 : 2;
       if (wordCase !== 0 && wordCase !== thisCase) {
-        return `invalid character ${quoteChar(name, i)} in identifier: each \`-\`-separated word must be all lowercase or all uppercase`;
+        return `${quoteChar(name, i)} mixes cases in one word; each \`-\`-separated word must be all lowercase or all uppercase`;
       }
       wordCase = thisCase;
       continue;
     }
-    return `invalid character ${quoteChar(name, i)} in identifier: identifiers are kebab-case (ASCII letters, digits and \`-\`)`;
+    return `${quoteChar(name, i)} is not allowed; identifiers are kebab-case (ASCII letters, digits and \`-\`)`;
   }
   return null;
 }
 
 export function isValidKebabName(name: string): boolean {
   return kebabNameProblem(name) === null;
+}
+
+/**
+ * A kebab-case spelling of a camelCase, PascalCase or snake_case name
+ * (`getUser` -> `get-user`, `HTTP_Error` -> `http-error`), or null when no
+ * valid name comes out of it.
+ */
+export function suggestKebabName(name: string): string | null {
+  const words = name
+    .replace(/([a-z0-9])([A-Z])/g, '$1-$2')
+    .replace(/([A-Z]+)([A-Z][a-z])/g, '$1-$2')
+    .split(/[-_\s]+/)
+    .filter((word) => word.length > 0);
+  const suggestion = words.join('-').toLowerCase();
+  return suggestion !== name && isValidKebabName(suggestion) ? suggestion : null;
 }
 
 function quoteChar(text: string, index: number): string {

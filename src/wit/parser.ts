@@ -12,7 +12,7 @@ import type * as Ast from './ast.js';
 import { WitError } from './errors.js';
 import type { SourceMap, Span } from './source.js';
 import { Tok, describeKind, isKeyword, tokenize, type TokenKind, type TokenStream } from './lexer.js';
-import { kebabNameProblem } from './names.js';
+import { kebabNameProblem, suggestKebabName } from './names.js';
 
 /**
  * How deeply anonymous types (`list<list<...>>`, `option<tuple<...>>`...) may
@@ -638,7 +638,7 @@ class Parser {
           this.fail(
             'WIT_SYNTAX',
             `unknown attribute \`@${name.name}\`; expected \`@since\`, \`@unstable\` or \`@deprecated\``,
-            name.span,
+            this.spanFrom(start),
           );
       }
     }
@@ -711,7 +711,9 @@ class Parser {
     const name = kind === Tok.ExplicitId ? raw.slice(1) : raw;
     const problem = kebabNameProblem(name);
     if (problem !== null) {
-      this.fail('WIT_LEX', `invalid identifier \`${raw}\`: ${problem}`, this.tokenSpan(at));
+      const suggestion = suggestKebabName(name);
+      const hint = suggestion === null ? '' : ` (did you mean \`${suggestion}\`?)`;
+      this.fail('WIT_LEX', `invalid identifier \`${raw}\`: ${problem}${hint}`, this.tokenSpan(at));
     }
     return { name, span: this.tokenSpan(at) };
   }

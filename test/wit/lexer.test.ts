@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { isKeywordName, Tok, tokenize, type TokenKind } from '../../src/wit/lexer.js';
-import { isValidKebabName, kebabNameProblem } from '../../src/wit/names.js';
+import { isValidKebabName, kebabNameProblem, suggestKebabName } from '../../src/wit/names.js';
 
 /** Kinds and texts of the tokens of `text`, without the final Eof. */
 function lex(text: string): [TokenKind, string][] {
@@ -160,5 +160,14 @@ describe('kebab-case names', () => {
     expect(kebabNameProblem('9lives')).toContain('start with an ASCII letter');
     expect(kebabNameProblem('camelCase')).toContain('all lowercase or all uppercase');
     expect(kebabNameProblem('snake_case')).toContain('`_`');
+  });
+
+  it('suggests a kebab-case spelling for camelCase, PascalCase and snake_case', () => {
+    expect(suggestKebabName('getUser')).toBe('get-user');
+    expect(suggestKebabName('HTTPError')).toBe('http-error');
+    expect(suggestKebabName('snake_case_name')).toBe('snake-case-name');
+    expect(suggestKebabName('a--b')).toBe('a-b');
+    expect(suggestKebabName('9lives')).toBeNull();
+    expect(suggestKebabName('garçon')).toBeNull();
   });
 });

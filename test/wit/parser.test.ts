@@ -521,6 +521,7 @@ describe('interfaces', () => {
     const error = parseError('interface i {\n  camelCase: func();\n}');
     expect(error.code).toBe('WIT_LEX');
     expect(error.detail).toContain('invalid identifier `camelCase`');
+    expect(error.detail).toContain('did you mean `camel-case`?');
     expect(error.location).toMatchObject({ line: 2, column: 3 });
     expect(parseError('interface %Bad {}').detail).toContain('invalid identifier `%Bad`');
     expect(parseError('interface % {}').detail).toContain('must not be empty');
