@@ -12,3 +12,4 @@ export * from './lift-lower/trap.js';
 export * from './lift-lower/runtime.js';
 export * from './lift-lower/compile.js';
 export { camelCase } from './lift-lower/js-names.js';
+export * from './resources.js';

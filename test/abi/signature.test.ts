@@ -18,7 +18,16 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { coreSignatures, type CoreSignature } from '../../src/abi/signature.js';
 import { loadWit, loadWitText, selectWorld } from '../../src/wit/load.js';
 import type { InterfaceId, Resolve, WorldEntry } from '../../src/wit/model.js';
-import { dummyModule, dummySignatures, mangledInterfaceName, type DummySignature, type WitInput } from '../helpers/wasm-dummy.js';
+import { resourceIntrinsics } from '../../src/abi/resources.js';
+import {
+  dummyIntrinsics,
+  dummyModule,
+  dummySignatures,
+  mangledInterfaceName,
+  type DummyIntrinsic,
+  type DummySignature,
+  type WitInput,
+} from '../helpers/wasm-dummy.js';
 import { resolveFromJson } from './resolve-json.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -166,6 +175,29 @@ function asDummyNames(list: CoreSignature[]): DummySignature[] {
   return list.map((s) => ({ ...s, interface: mangledInterfaceName(s.interface) }));
 }
 
+function intrinsicKey(i: DummyIntrinsic): string {
+  return `${i.kind} ${i.side} ${i.interface ?? ''}#${i.resource}.${i.intrinsic}`;
+}
+
+function sortedIntrinsics(list: DummyIntrinsic[]): DummyIntrinsic[] {
+  return [...list].sort((a, b) => (intrinsicKey(a) < intrinsicKey(b) ? -1 : intrinsicKey(a) > intrinsicKey(b) ? 1 : 0));
+}
+
+/** witgen's intrinsics, in the dummy module's terms. */
+function witgenIntrinsics(resolve: Resolve, worldId: number): DummyIntrinsic[] {
+  return sortedIntrinsics(
+    resourceIntrinsics(resolve, worldId).map((i) => ({
+      kind: i.kind,
+      side: i.side,
+      interface: mangledInterfaceName(i.interface),
+      resource: i.resource,
+      intrinsic: i.intrinsic,
+      params: i.params,
+      results: i.results,
+    })),
+  );
+}
+
 /** witgen's own ABI fixtures (test/abi/fixtures/*.wit): only witgen's loader resolves them. */
 function fixtureWorlds(): { file: string; world: string }[] {
   const dir = path.join(here, 'fixtures');
@@ -189,17 +221,18 @@ describe('core signatures match wit-component dummy modules', () => {
   });
 
   for (const c of worlds) {
-    let reference: Promise<{ input: WitInput; expected: DummySignature[] }> | undefined;
+    let reference: Promise<{ input: WitInput; expected: DummySignature[]; intrinsics: DummyIntrinsic[] }> | undefined;
     // One dummy module per world, shared by both checks.
     const dummy = () =>
-      (reference ??= c.input().then(async (input) => ({
-        input,
-        expected: sorted(dummySignatures(await dummyModule(input, c.spec, ['active']))),
-      })));
+      (reference ??= c.input().then(async (input) => {
+        const bytes = await dummyModule(input, c.spec, ['active']);
+        return { input, expected: sorted(dummySignatures(bytes)), intrinsics: sortedIntrinsics(dummyIntrinsics(bytes)) };
+      }));
 
     it(`${c.name}: ${c.spec} (reference Resolve)`, async () => {
-      const { expected } = await dummy();
+      const { expected, intrinsics } = await dummy();
       expect(sorted(asDummyNames(coreSignatures(c.resolve, c.worldId)))).toEqual(expected);
+      expect(witgenIntrinsics(c.resolve, c.worldId)).toEqual(intrinsics);
     });
 
     const viaLoader = c.wasmDeps ? it.skip : it;
@@ -221,9 +254,13 @@ describe('core signatures of witgen ABI fixtures match wit-component dummy modul
       const text = readFileSync(f.file, 'utf8');
       const expected = sorted(dummySignatures(await dummyModule({ source: text }, f.world)));
       const loaded = loadWitText(text, { path: f.file });
-      const actual = sorted(asDummyNames(coreSignatures(loaded.resolve, selectWorld(loaded, f.world))));
+      const worldId = selectWorld(loaded, f.world);
+      const actual = sorted(asDummyNames(coreSignatures(loaded.resolve, worldId)));
       expect(actual.length).toBeGreaterThan(20);
       expect(actual).toEqual(expected);
+      const intrinsics = sortedIntrinsics(dummyIntrinsics(await dummyModule({ source: text }, f.world)));
+      expect(intrinsics.length).toBeGreaterThan(0);
+      expect(witgenIntrinsics(loaded.resolve, worldId)).toEqual(intrinsics);
     });
   }
 });

@@ -92,6 +92,57 @@ export function dummySignatures(bytes: Uint8Array): DummySignature[] {
   return out;
 }
 
+export interface DummyIntrinsic {
+  readonly kind: 'import' | 'export';
+  readonly side: 'imported' | 'exported';
+  readonly interface: string | null;
+  readonly resource: string;
+  readonly intrinsic: 'drop' | 'new' | 'rep' | 'dtor';
+  readonly params: string[];
+  readonly results: string[];
+}
+
+/** The resource intrinsics of a dummy module (`r_drop`/`r_new`/`r_rep` imports, `r_dtor` exports). */
+export function dummyIntrinsics(bytes: Uint8Array): DummyIntrinsic[] {
+  const info = readCoreModule(bytes);
+  const out: DummyIntrinsic[] = [];
+  let funcIndex = 0;
+  for (const imp of info.imports) {
+    if (imp.kind !== 'func') continue;
+    const type = functionType(info, funcIndex++);
+    const match = /^([a-z0-9-]+)_(drop|new|rep)$/.exec(imp.name);
+    if (match === null) continue;
+    let iface = imp.module === PREFIX ? null : imp.module.slice(PREFIX.length + 1);
+    const exported = iface !== null && iface.startsWith('_ex_');
+    if (exported && iface !== null) iface = iface.slice('_ex_'.length) || null;
+    out.push({
+      kind: 'import',
+      side: exported ? 'exported' : 'imported',
+      interface: iface,
+      resource: match[1] as string,
+      intrinsic: match[2] as 'drop' | 'new' | 'rep',
+      params: type.params,
+      results: type.results,
+    });
+  }
+  for (const exp of info.exports) {
+    if (exp.kind !== 'func' || !exp.name.startsWith(`${PREFIX}|`) || !exp.name.endsWith('_dtor')) continue;
+    const rest = exp.name.slice(PREFIX.length + 1);
+    const bar = rest.lastIndexOf('|');
+    const type = functionType(info, exp.index);
+    out.push({
+      kind: 'export',
+      side: 'exported',
+      interface: rest.slice(0, bar) || null,
+      resource: rest.slice(bar + 1, -'_dtor'.length),
+      intrinsic: 'dtor',
+      params: type.params,
+      results: type.results,
+    });
+  }
+  return out;
+}
+
 /** `r_drop`, `r_new`, `r_rep`: a plain name with an intrinsic suffix (function names use `[...]` or kebab-case). */
 function isResourceIntrinsic(name: string): boolean {
   return /^[a-z0-9-]+_(drop|new|rep)$/.test(name);
