@@ -1,0 +1,128 @@
+#!/usr/bin/env node
+/**
+ * Builds the C guests in guests/c from source: C → core module with Debian's
+ * clang (wasm32-wasi, reactor, no debug info, stripped), then core module →
+ * component with `witgen build` (the built CLI in dist/, so run `npm run
+ * build` first). The outputs are committed next to their sources so the test
+ * suite runs on a machine with only Node.
+ *
+ *   node scripts/build-guests.mjs           rebuild and overwrite the committed binaries
+ *   node scripts/build-guests.mjs --check   rebuild into a temporary folder and fail
+ *                                           (exit 1) if a committed binary differs
+ *
+ * CLANG overrides the compiler (default /usr/bin/clang, Debian's, whose
+ * wasm32-wasi sysroot comes from the wasi-libc package).
+ */
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync, copyFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join, relative, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+const cli = join(root, 'dist', 'cli', 'main.js');
+const clang = process.env.CLANG ?? '/usr/bin/clang';
+
+/**
+ * Each guest: its folder under guests/c, the C sources (relative to that
+ * folder), include folders, the WIT and world, and the components to make
+ * (one per string encoding). `glue: 'witgen'` regenerates glue/ with
+ * `witgen guest c` before compiling; `glue: 'source'` means the folder's
+ * sources are complete as committed.
+ */
+const GUESTS = [
+  {
+    name: 'plugin',
+    sources: ['plugin.c', 'glue/plugin.c'],
+    includes: ['glue'],
+    glue: 'source',
+    wit: 'wit',
+    world: 'plugin',
+    components: [{ file: 'plugin.component.wasm', encoding: 'utf8' }],
+  },
+  {
+    name: 'kinds',
+    sources: ['kinds.c'],
+    includes: [],
+    glue: 'source',
+    wit: 'guests/c/kinds/kinds.wit',
+    world: 'kinds',
+    components: [
+      { file: 'kinds.component.wasm', encoding: 'utf8' },
+      { file: 'kinds.utf16.component.wasm', encoding: 'utf16' },
+      { file: 'kinds.latin1.component.wasm', encoding: 'compact-utf16' },
+    ],
+  },
+];
+
+/** Flags chosen for byte-identical output: no debug info, no build paths, stripped. */
+const CFLAGS = ['--target=wasm32-wasi', '-O2', '-mexec-model=reactor', '-Wall', '-Wextra', '-Werror', '-g0'];
+const LDFLAGS = ['-Wl,--no-entry', '-Wl,--strip-all'];
+
+function run(command, args, cwd) {
+  const result = spawnSync(command, args, { cwd, encoding: 'utf8' });
+  if (result.error) throw new Error(`cannot run ${command}: ${result.error.message}`);
+  if (result.status !== 0) {
+    throw new Error(`${command} ${args.join(' ')} failed (exit ${result.status}):\n${result.stderr}${result.stdout}`);
+  }
+  return result.stdout;
+}
+
+function buildGuest(guest, outDir) {
+  const dir = join(root, 'guests', 'c', guest.name);
+  if (guest.glue === 'witgen') {
+    run(process.execPath, [cli, 'guest', 'c', join(root, guest.wit), '--world', guest.world, '--out', join(dir, 'glue')], root);
+  }
+  const core = join(outDir, `${guest.name}.core.wasm`);
+  const includes = guest.includes.flatMap((folder) => ['-I', folder]);
+  // Relative paths from the guest folder keep the build location out of the output.
+  run(clang, [...CFLAGS, ...includes, ...LDFLAGS, '-o', core, ...guest.sources], dir);
+  const outputs = [core];
+  for (const component of guest.components) {
+    const out = join(outDir, component.file);
+    run(process.execPath, [cli, 'build', core, '--wit', join(root, guest.wit), '--world', guest.world, '--string-encoding', component.encoding, '-o', out], root);
+    outputs.push(out);
+  }
+  return { dir, outputs };
+}
+
+function sameBytes(a, b) {
+  return existsSync(a) && existsSync(b) && Buffer.compare(readFileSync(a), readFileSync(b)) === 0;
+}
+
+function main() {
+  const check = process.argv.includes('--check');
+  if (!existsSync(cli)) throw new Error(`${relative(root, cli)} is missing: run \`npm run build\` first`);
+  const stale = [];
+  for (const guest of GUESTS) {
+    const outDir = mkdtempSync(join(tmpdir(), `witgen-guest-${guest.name}-`));
+    try {
+      const { dir, outputs } = buildGuest(guest, outDir);
+      for (const built of outputs) {
+        const committed = join(dir, relative(outDir, built));
+        if (check) {
+          if (!sameBytes(built, committed)) stale.push(relative(root, committed));
+        } else {
+          copyFileSync(built, committed);
+          console.log(`built ${relative(root, committed)}`);
+        }
+      }
+    } finally {
+      rmSync(outDir, { recursive: true, force: true });
+    }
+  }
+  if (check) {
+    if (stale.length > 0) {
+      console.error(`stale guest binaries (run \`npm run build:guests\` and commit the result):\n${stale.map((s) => `  ${s}`).join('\n')}`);
+      process.exit(1);
+    }
+    console.log('guest binaries are up to date');
+  }
+}
+
+try {
+  main();
+} catch (error) {
+  console.error(`build-guests: ${error instanceof Error ? error.message : String(error)}`);
+  process.exit(1);
+}
