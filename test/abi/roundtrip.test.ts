@@ -21,7 +21,13 @@ import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { flattenFunction } from '../../src/abi/flatten.js';
 import { layoutOf } from '../../src/abi/layout.js';
-import { compileExportCall, compileImportTrampoline, type CoreFunction } from '../../src/abi/lift-lower/compile.js';
+import {
+  compileExportCall,
+  compileImportTrampoline,
+  type CoreFunction,
+  type LiftLowerOptions,
+} from '../../src/abi/lift-lower/compile.js';
+import { ResultError } from '../../src/abi/lift-lower/trap.js';
 import { camelCase } from '../../src/abi/lift-lower/js-names.js';
 import type { StringEncoding } from '../../src/abi/lift-lower/runtime.js';
 import { interfaceName } from '../../src/abi/signature.js';
@@ -42,8 +48,16 @@ const ifaceId = entry.item.id;
 const ifaceName = interfaceName(resolve, ifaceId);
 const funcs: Func[] = [...(resolve.interfaces[ifaceId]?.functions.values() ?? [])];
 
+/** Functions whose `result` is mapped to exceptions (the only way jco presents them). */
+const THROWING = new Set(['check']);
+
 /** What the host import returns for the given arguments: the argument, or all of them for `many`. */
 function hostAnswer(func: Func, args: unknown[]): unknown {
+  if (THROWING.has(func.name)) {
+    const x = args[0] as { tag: string; val: unknown };
+    if (x.tag === 'ok') return x.val;
+    throw new ResultError(x.val);
+  }
   if (func.params.length === 1) {
     const result = func.result === null ? undefined : resolve.types[func.result as number];
     // `-> tuple<T>` (one element) functions wrap their argument.
@@ -111,15 +125,19 @@ async function witgenHost(core: Uint8Array, encoding: StringEncoding): Promise<E
     },
     realloc: (a: number, b: number, c: number, d: number) => (exports?.['cabi_realloc'] as CoreFunction)(a, b, c, d) as number,
   };
+  const options = (f: Func): LiftLowerOptions => ({
+    encoding,
+    resultErrors: THROWING.has(f.name) ? 'throw' : 'value',
+  });
   const imports: Record<string, CoreFunction> = {};
   for (const f of funcs) {
-    imports[f.name] = compileImportTrampoline(resolve, f, { encoding }).value(instance, (...args) => hostAnswer(f, args));
+    imports[f.name] = compileImportTrampoline(resolve, f, options(f)).value(instance, (...args) => hostAnswer(f, args));
   }
   exports = (await WA.instantiate(core, { [ifaceName]: imports })).instance.exports;
   const out: Exports = {};
   for (const f of funcs) {
     const core = exports[`${ifaceName}#${f.name}`] as CoreFunction;
-    out[f.name] = compileExportCall(resolve, f, { encoding }).value(instance, core);
+    out[f.name] = compileExportCall(resolve, f, options(f)).value(instance, core);
   }
   return out;
 }
@@ -154,6 +172,16 @@ beforeAll(async () => {
   hosts = { witgen, jco: await jcoHost(await componentNew(embedded)) };
 });
 
+/** `{ ok: value }`, or `{ err: payload }` when the call throws an error with a payload. */
+function outcome(run: () => unknown): { ok: unknown } | { err: unknown } {
+  try {
+    return { ok: run() };
+  } catch (error) {
+    if (error !== null && typeof error === 'object' && 'payload' in error) return { err: error.payload };
+    throw error;
+  }
+}
+
 function argsArb(f: Func): fc.Arbitrary<unknown[]> {
   return fc.tuple(...f.params.map((p) => valueOf(layoutOf(resolve, p.type))));
 }
@@ -163,11 +191,11 @@ describe('values cross a real wasm boundary intact', () => {
     it(`${f.name}: witgen (3 string encodings) and jco agree and return the argument`, () => {
       fc.assert(
         fc.property(argsArb(f), (args) => {
-          const expected = hostAnswer(f, args);
+          const expected = outcome(() => hostAnswer(f, args));
           for (const [encoding, exports] of hosts.witgen) {
-            expect({ encoding, value: exports[f.name]?.(...args) }).toEqual({ encoding, value: expected });
+            expect({ encoding, value: outcome(() => exports[f.name]?.(...args)) }).toEqual({ encoding, value: expected });
           }
-          expect(hosts.jco[f.name]?.(...args)).toEqual(expected);
+          expect(outcome(() => hosts.jco[f.name]?.(...args))).toEqual(expected);
         }),
         { numRuns: 40 },
       );

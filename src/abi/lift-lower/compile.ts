@@ -22,6 +22,20 @@ import { callContext, rt, type AbiInstance, type StringEncoding } from './runtim
 export interface LiftLowerOptions extends FunctionAbiOptions {
   /** The `string-encoding` canonical option; utf8 by default. */
   readonly encoding?: StringEncoding;
+  /**
+   * How a function result of type `result<T, E>` looks in JS. `value`
+   * (default): `{ tag: 'ok' | 'err', val }`. `throw` (jco's convention): the
+   * export call returns T or throws `ResultError` carrying E; an import
+   * implementation returns T or throws (see `errorPayload`).
+   */
+  readonly resultErrors?: 'value' | 'throw';
+}
+
+/** Whether `func`'s result is a `result<...>` mapped to exceptions under `options`. */
+function throwsResult(resolve: Resolve, func: Func, options: LiftLowerOptions): boolean {
+  if (options.resultErrors !== 'throw' || func.result === null) return false;
+  const layout = layoutOf(resolve, func.result);
+  return layout.kind === 'variant' && layout.source === 'result';
 }
 
 /** A core function as JS sees a wasm export: numbers/bigints in, a number/bigint/undefined out. */
@@ -92,7 +106,12 @@ export function compileExportCall(
     } else {
       value = em.liftFlat(layout, ['ret'], body);
     }
-    body.push(`const result = ${value};`, 'if (postReturn) postReturn(ret);', 'return result;');
+    body.push(`const result = ${value};`, 'if (postReturn) postReturn(ret);');
+    if (throwsResult(resolve, func, options)) {
+      body.push(`if (result.tag === 'err') throw new rt.ResultError(result.val);`, 'return result.val;');
+    } else {
+      body.push('return result;');
+    }
   }
   const source = `return function bind(instance, core, postReturn) {\nreturn function ${jsIdent(func.name)}(${jsArgs.join(', ')}) {\n${body.join('\n')}\n};\n};`;
   return build<ExportBinder>(func.name, options.encoding ?? 'utf8', em.helperSource, source);
@@ -130,7 +149,14 @@ export function compileImportTrampoline(
       return x;
     });
   }
-  body.push(`const r = host(${values.join(', ')});`);
+  if (throwsResult(resolve, func, options)) {
+    body.push(
+      'let r;',
+      `try { r = { tag: 'ok', val: host(${values.join(', ')}) }; } catch (e) { r = { tag: 'err', val: rt.errorPayload(e) }; }`,
+    );
+  } else {
+    body.push(`const r = host(${values.join(', ')});`);
+  }
   if (func.result !== null) {
     const layout = layoutOf(resolve, func.result);
     if (abi.resultsIndirect) {

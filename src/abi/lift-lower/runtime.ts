@@ -4,7 +4,7 @@
  * checks). Generated code receives them as `rt`.
  */
 import type { HandleKind } from '../layout.js';
-import { AbiTrap, type TrapReason } from './trap.js';
+import { AbiTrap, ResultError, errorPayload, type TrapReason } from './trap.js';
 
 /** Canonical ABI string encodings (the `string-encoding` canonical option). */
 export type StringEncoding = 'utf8' | 'utf16' | 'latin1+utf16';
@@ -81,6 +81,9 @@ export function describe(value: unknown): string {
 }
 
 export const rt = {
+  ResultError,
+  errorPayload,
+
   trap(func: string, reason: TrapReason, detail: string): never {
     throw new AbiTrap(func, reason, detail);
   },

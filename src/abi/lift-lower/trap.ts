@@ -34,3 +34,27 @@ export class AbiTrap extends Error {
     this.reason = reason;
   }
 }
+
+/**
+ * The `err` case of a function's `result<T, E>` when results are mapped to
+ * exceptions (jco's convention): an export call throws it; an import
+ * implementation throws it (or anything with an own `payload`) to return `err`.
+ */
+export class ResultError extends Error {
+  override readonly name = 'ResultError';
+  readonly payload: unknown;
+
+  constructor(payload: unknown) {
+    super(typeof payload === 'string' ? payload : 'the function returned an error result');
+    this.payload = payload;
+  }
+}
+
+/** The `err` payload carried by what an import implementation threw (jco's rules); rethrows plain Errors. */
+export function errorPayload(thrown: unknown): unknown {
+  if (thrown !== null && typeof thrown === 'object' && Object.prototype.hasOwnProperty.call(thrown, 'payload')) {
+    return (thrown as { payload: unknown }).payload;
+  }
+  if (thrown instanceof Error) throw thrown;
+  return thrown;
+}
