@@ -1,0 +1,202 @@
+/**
+ * Shared state of one C glue generation: the output sections of the header
+ * and the source file, the C name of every WIT type defined so far, which
+ * types have `_free` functions, and the resources seen.
+ */
+import type { InterfaceId, PrimitiveName, Resolve, Type, TypeDef, TypeDefKind, TypeId, World, WorldId, WorldKey } from '../../wit/model.js';
+import { CodeWriter } from '../writer.js';
+import { interfacePrefix, snakeCase, worldKeyName } from './names.js';
+
+/** The output, section by section, in the order the files are assembled. */
+export interface Sections {
+  /** Header: type definitions. */
+  readonly hDefs: CodeWriter;
+  /** Header: prototypes of import wrappers and of the exports the guest implements. */
+  readonly hFns: CodeWriter;
+  /** Header: ownership and resource helpers. */
+  readonly hHelpers: CodeWriter;
+  /** Source: private helpers used by the adapters (bit casts). */
+  readonly cDefs: CodeWriter;
+  /** Source: core wasm import declarations, cabi_realloc, post-return functions. */
+  readonly cFns: CodeWriter;
+  /** Source: definitions of the helpers declared in `hHelpers`. */
+  readonly cHelpers: CodeWriter;
+  /** Source: import wrappers and export adapters. */
+  readonly cAdapters: CodeWriter;
+}
+
+export interface ResourceInfo {
+  /** Defined by this guest (exported) rather than imported. */
+  readonly exported: boolean;
+  /** C name of the owned handle type. */
+  readonly own: string;
+  /** C name of the borrowed handle type (a pointer to the rep for exported resources). */
+  readonly borrow: string;
+  /** C name of the representation struct the guest defines (exported resources). */
+  readonly rep: string;
+}
+
+/** Where types and functions are being generated: one interface of the world, or the world itself. */
+export interface Scope {
+  readonly key: WorldKey | null;
+  readonly interfaceId: InterfaceId | null;
+  readonly exported: boolean;
+  /** The C prefix of everything defined in this scope. */
+  readonly prefix: string;
+  /** Core module name of imports (`ns:pkg/iface@v`, a plain name, or `$root`). */
+  readonly module: string;
+}
+
+/** One C function the guest author writes (an export, or a resource destructor). */
+export interface GuestImplementation {
+  /** `RET name(PARAMS)` as declared in the header. */
+  readonly prototype: string;
+  /** The C return type (`void` when nothing is returned). */
+  readonly returnType: string;
+  /** For a destructor: the representation struct the guest defines. */
+  readonly resourceRep: string | null;
+}
+
+export type Bitcast = 'i32_to_f32' | 'f32_to_i32' | 'i64_to_f64' | 'f64_to_i64';
+
+/** A WIT type with aliases followed: a primitive or the kind of a type definition. */
+export type Resolved =
+  | { readonly kind: 'primitive'; readonly name: PrimitiveName }
+  | { readonly kind: 'def'; readonly id: TypeId; readonly def: TypeDefKind };
+
+export class CGuestContext {
+  readonly world: World;
+  /** snake_case world name: the prefix of world-level names and of shared helpers. */
+  readonly worldSnake: string;
+  readonly sections: Sections = {
+    hDefs: new CodeWriter(),
+    hFns: new CodeWriter(),
+    hHelpers: new CodeWriter(),
+    cDefs: new CodeWriter(),
+    cFns: new CodeWriter(),
+    cHelpers: new CodeWriter(),
+    cAdapters: new CodeWriter(),
+  };
+  readonly typeNames = new Map<TypeId, string>();
+  /** `_free` function of each type that owns memory. */
+  readonly dtors = new Map<TypeId, string>();
+  readonly resources = new Map<TypeId, ResourceInfo>();
+  /** Types named while generating the world's own items (always import-side, never redefined). */
+  readonly worldScoped = new Set<TypeId>();
+  /** Anonymous types made of primitives only are shared world-wide under one name. */
+  readonly sharedNames = new Map<string, { dtor: string | null }>();
+  /** Types whose C layout must equal the canonical ABI layout (checked with _Static_assert). */
+  readonly layoutChecks: { name: string; type: Type }[] = [];
+  readonly bitcasts = new Set<Bitcast>();
+  /** What the guest must implement: export prototypes and exported resources' destructors. */
+  readonly guestImplements: GuestImplementation[] = [];
+  needsString = false;
+  /** Static return area of the export adapters (results live there until post-return). */
+  retArea = { size: 0, align: 1 };
+
+  constructor(
+    readonly resolve: Resolve,
+    readonly worldId: WorldId,
+  ) {
+    const world = resolve.worlds[worldId];
+    if (world === undefined) throw new Error(`world id ${worldId} is not in the Resolve`);
+    this.world = world;
+    this.worldSnake = snakeCase(world.name);
+  }
+
+  typeDef(id: TypeId): TypeDef {
+    const def = this.resolve.types[id];
+    if (def === undefined) throw new Error(`type id ${id} is not in the Resolve`);
+    return def;
+  }
+
+  /** Follows `type a = b` aliases down to what the type really is. */
+  resolveType(type: Type): Resolved {
+    let current: Type = type;
+    for (;;) {
+      if (typeof current === 'string') return { kind: 'primitive', name: current };
+      const def = this.typeDef(current).kind;
+      if (def.kind !== 'type') return { kind: 'def', id: current, def };
+      current = def.type;
+    }
+  }
+
+  /** The type id behind aliases (`use`d resources resolve to the resource itself). */
+  dealias(id: TypeId): TypeId {
+    const resolved = this.resolveType(id);
+    return resolved.kind === 'def' ? resolved.id : id;
+  }
+
+  /** The C spelling of a WIT type used as a value. */
+  typeName(type: Type): string {
+    if (typeof type === 'string') {
+      if (type === 'string') {
+        this.needsString = true;
+        return `${this.worldSnake}_string_t`;
+      }
+      return PRIMITIVE_C_NAMES[type];
+    }
+    const name = this.typeNames.get(type);
+    if (name === undefined) throw new Error(`no C name was assigned to type id ${type}`);
+    return name;
+  }
+
+  scopeFor(key: WorldKey | null, exported: boolean): Scope {
+    if (key === null) {
+      return { key, interfaceId: null, exported, prefix: this.worldSnake, module: '$root' };
+    }
+    return {
+      key,
+      interfaceId: key.kind === 'interface' ? key.id : this.interfaceOfKey(key, exported),
+      exported,
+      prefix: interfacePrefix(this.resolve, key, exported),
+      module: worldKeyName(this.resolve, key),
+    };
+  }
+
+  /** The interface a plain-named world entry stands for. */
+  private interfaceOfKey(key: WorldKey, exported: boolean): InterfaceId | null {
+    const entries = exported ? this.world.exports : this.world.imports;
+    for (const entry of entries) {
+      if (entry.key.kind === key.kind && entry.key.kind === 'name' && key.kind === 'name' && entry.key.name === key.name) {
+        return entry.item.kind === 'interface' ? entry.item.id : null;
+      }
+    }
+    return null;
+  }
+
+  /**
+   * The prefix of a named type: that of the scope when the scope owns it,
+   * else of the world entry its owner interface is imported (or exported) as.
+   */
+  ownerPrefix(scope: Scope, id: TypeId): string {
+    const owner = this.typeDef(id).owner;
+    if (owner.kind === 'world') return this.worldSnake;
+    if (owner.kind === 'none' || owner.id === scope.interfaceId) return scope.prefix;
+    const lookIn = scope.exported ? [this.world.exports, this.world.imports] : [this.world.imports];
+    for (const [index, entries] of lookIn.entries()) {
+      for (const entry of entries) {
+        if (entry.item.kind === 'interface' && entry.item.id === owner.id) {
+          return interfacePrefix(this.resolve, entry.key, scope.exported && index === 0);
+        }
+      }
+    }
+    return scope.prefix;
+  }
+}
+
+const PRIMITIVE_C_NAMES: Readonly<Record<Exclude<PrimitiveName, 'string'>, string>> = {
+  bool: 'bool',
+  u8: 'uint8_t',
+  s8: 'int8_t',
+  u16: 'uint16_t',
+  s16: 'int16_t',
+  u32: 'uint32_t',
+  s32: 'int32_t',
+  u64: 'uint64_t',
+  s64: 'int64_t',
+  f32: 'float',
+  f64: 'double',
+  char: 'uint32_t',
+  'error-context': 'uint32_t',
+};

@@ -1,0 +1,269 @@
+/**
+ * `generateCGuest`: the C glue of a world for a guest written in C, following
+ * wit-bindgen's C generator conventions (names, types, ownership), so that C
+ * written against wit-bindgen's `<world>.h` compiles against this one.
+ *
+ * The output is `<world>.h` and `<world>.c`. The component-type metadata is
+ * not part of them: `witgen build` embeds it from the WIT when it wraps the
+ * compiled core module into a component.
+ */
+import type { Func, Resolve, TypeId, WorldEntry, WorldId } from '../../wit/model.js';
+import { layoutOf } from '../../abi/layout.js';
+import { CodeWriter } from '../writer.js';
+import { CGuestContext, type GuestImplementation, type Scope } from './context.js';
+import { CGuestError, unsupported } from './errors.js';
+import { bitcastHelpers } from './flat.js';
+import { generateExport, generateImport } from './functions.js';
+import { LiveTypes } from './live-types.js';
+import { shoutyCase, worldKeyName } from './names.js';
+import { defineTypes } from './types.js';
+
+export { CGuestError, type CGuestErrorCode } from './errors.js';
+export type { GuestImplementation } from './context.js';
+
+export interface CGuestOptions {
+  /** Only `utf8` is supported so far; other encodings fail with CGUEST_OPTION. */
+  readonly stringEncoding?: 'utf8';
+}
+
+export interface CGuestFiles {
+  /** File name (`<world>.h`, `<world>.c`) → contents. */
+  readonly files: ReadonlyMap<string, string>;
+  readonly headerName: string;
+  readonly sourceName: string;
+  /** The C functions the guest author must write, e.g. to scaffold an implementation. */
+  readonly guestImplements: readonly GuestImplementation[];
+}
+
+/** Generates the C glue of world `worldId`. Throws CGuestError for what C cannot express yet. */
+export function generateCGuest(resolve: Resolve, worldId: WorldId, options: CGuestOptions = {}): CGuestFiles {
+  const encoding: string = options.stringEncoding ?? 'utf8';
+  if (encoding !== 'utf8') {
+    throw new CGuestError('CGUEST_OPTION', `string encoding \`${encoding}\` is not supported by the C guest generator; use utf8`);
+  }
+  const ctx = new CGuestContext(resolve, worldId);
+  generateWorld(ctx);
+  const snake = ctx.worldSnake;
+  const headerName = `${snake}.h`;
+  const sourceName = `${snake}.c`;
+  return {
+    files: new Map([
+      [headerName, renderHeader(ctx)],
+      [sourceName, renderSource(ctx, headerName)],
+    ]),
+    headerName,
+    sourceName,
+    guestImplements: ctx.guestImplements,
+  };
+}
+
+function generateWorld(ctx: CGuestContext): void {
+  const { world } = ctx;
+  const worldFuncs: Func[] = [];
+  const worldTypes: TypeId[] = [];
+  for (const entry of world.imports) {
+    if (entry.item.kind === 'interface') generateInterface(ctx, entry, false);
+    else if (entry.item.kind === 'function') worldFuncs.push(entry.item.func);
+    else worldTypes.push(entry.item.id);
+  }
+  if (worldTypes.length > 0) {
+    const scope = ctx.scopeFor(null, false);
+    const live = new LiveTypes(ctx.resolve, () => `world \`${world.name}\``);
+    for (const id of worldTypes) live.addTypeId(id);
+    defineTypes(ctx, scope, live.order);
+  }
+  if (worldFuncs.length > 0) generateFunctions(ctx, ctx.scopeFor(null, false), worldFuncs, `Imported Functions from \`${world.name}\``);
+
+  forgetTypesRedefinedByExports(ctx);
+
+  const exportedFuncs: Func[] = [];
+  for (const entry of world.exports) {
+    if (entry.item.kind === 'interface') generateInterface(ctx, entry, true);
+    else if (entry.item.kind === 'function') exportedFuncs.push(entry.item.func);
+  }
+  if (exportedFuncs.length > 0) generateFunctions(ctx, ctx.scopeFor(null, true), exportedFuncs, `Exported Functions from \`${world.name}\``);
+}
+
+function generateInterface(ctx: CGuestContext, entry: WorldEntry, exported: boolean): void {
+  if (entry.item.kind !== 'interface') return;
+  const id = entry.item.id;
+  const iface = ctx.resolve.interfaces[id];
+  if (iface === undefined) throw new Error(`interface id ${id} is not in the Resolve`);
+  const scope = ctx.scopeFor(entry.key, exported);
+  const label = worldKeyName(ctx.resolve, entry.key);
+  const live = new LiveTypes(ctx.resolve, () => `${exported ? 'export' : 'import'} \`${label}\``);
+  for (const typeId of iface.types.values()) live.addTypeId(typeId);
+  for (const func of iface.functions.values()) live.addFunction(func);
+  defineTypes(ctx, scope, live.order);
+  const funcs = [...iface.functions.values()];
+  if (funcs.length > 0) generateFunctions(ctx, scope, funcs, `${exported ? 'Exported' : 'Imported'} Functions from \`${label}\``);
+}
+
+function generateFunctions(ctx: CGuestContext, scope: Scope, funcs: readonly Func[], heading: string): void {
+  const live = new LiveTypes(ctx.resolve, () => heading.replace(/^.* from /, ''));
+  for (const func of funcs) {
+    if (func.async) throw unsupported('`async` functions', `function \`${func.name}\``);
+    live.addFunction(func);
+  }
+  defineTypes(ctx, scope, live.order);
+  ctx.sections.hFns.blank().line(`// ${heading}`);
+  for (const func of funcs) {
+    if (scope.exported) generateExport(ctx, scope, func);
+    else generateImport(ctx, scope, func);
+  }
+}
+
+/**
+ * An interface both imported and exported is one set of type ids, but the
+ * export needs its own `exports_...` definitions: forget every name except
+ * those of imported interfaces that the exports refer to.
+ */
+function forgetTypesRedefinedByExports(ctx: CGuestContext): void {
+  const { resolve, world } = ctx;
+  const exported = new Set<number>();
+  const live = new LiveTypes(resolve, () => `world \`${world.name}\``);
+  for (const entry of world.exports) {
+    if (entry.item.kind !== 'interface') continue;
+    exported.add(entry.item.id);
+    const iface = resolve.interfaces[entry.item.id];
+    if (iface === undefined) continue;
+    for (const id of iface.types.values()) live.addTypeId(id);
+    for (const func of iface.functions.values()) live.addFunction(func);
+  }
+  const importsUsed = new Set<number>();
+  for (const id of live.order) {
+    const owner = ctx.typeDef(id).owner;
+    if (owner.kind === 'interface' && !exported.has(owner.id)) importsUsed.add(owner.id);
+  }
+  const keep = new LiveTypes(resolve, () => `world \`${world.name}\``);
+  for (const ifaceId of importsUsed) {
+    const iface = resolve.interfaces[ifaceId];
+    if (iface === undefined) continue;
+    for (const id of iface.types.values()) keep.addTypeId(id);
+    for (const func of iface.functions.values()) keep.addFunction(func);
+  }
+  // Types named for the world's own items keep their names: the world has one scope.
+  for (const map of [ctx.typeNames, ctx.dtors, ctx.resources] as const) {
+    for (const id of [...map.keys()]) if (!keep.has(id) && !ctx.worldScoped.has(id)) map.delete(id);
+  }
+}
+
+function renderHeader(ctx: CGuestContext): string {
+  const guard = `__BINDINGS_${shoutyCase(ctx.world.name)}_H`;
+  const snake = ctx.worldSnake;
+  const { hDefs, hFns, hHelpers } = ctx.sections;
+  const w = new CodeWriter();
+  w.line('// Generated by witgen (`witgen guest c`). Do not edit.');
+  w.line(`#ifndef ${guard}`);
+  w.line(`#define ${guard}`);
+  w.line('#ifdef __cplusplus');
+  // Kept out of the writer's brace tracking: nothing inside is indented.
+  const openExternC = 'extern "C" {';
+  w.line('@@EXTERN_C_OPEN@@');
+  w.line('#endif');
+  w.blank();
+  w.line('#include <stdint.h>');
+  w.line('#include <stdbool.h>');
+  w.line('#include <stddef.h>');
+  if (ctx.needsString) {
+    w.blank();
+    w.block(`typedef struct ${snake}_string_t`, () => {
+      w.line('uint8_t *ptr;');
+      w.line('size_t len;');
+    }, ` ${snake}_string_t;`);
+  }
+  w.blank().append(hDefs);
+  w.blank().append(hFns);
+  if (ctx.needsString) {
+    hHelpers.blank();
+    hHelpers.line('// Transfers ownership of `s` into the string `ret`');
+    hHelpers.line(`void ${snake}_string_set(${snake}_string_t *ret, const char *s);`);
+    hHelpers.blank();
+    hHelpers.line('// Creates a copy of the input nul-terminated string `s` and');
+    hHelpers.line('// stores it into the component model string `ret`.');
+    hHelpers.line(`void ${snake}_string_dup(${snake}_string_t *ret, const char *s);`);
+    hHelpers.blank();
+    hHelpers.line('// Deallocates the string pointed to by `ret`, deallocating');
+    hHelpers.line('// the memory behind the string.');
+    hHelpers.line(`void ${snake}_string_free(${snake}_string_t *ret);`);
+  }
+  if (!hHelpers.isEmpty) {
+    w.blank().line('// Helper Functions');
+    w.append(hHelpers);
+  }
+  w.blank();
+  w.line('#ifdef __cplusplus');
+  w.line('@@EXTERN_C_CLOSE@@');
+  w.line('#endif');
+  w.line('#endif');
+  return w.toString().replace('@@EXTERN_C_OPEN@@', openExternC).replace('@@EXTERN_C_CLOSE@@', '}');
+}
+
+function renderSource(ctx: CGuestContext, headerName: string): string {
+  const snake = ctx.worldSnake;
+  const { cDefs, cFns, cHelpers, cAdapters } = ctx.sections;
+  const w = new CodeWriter();
+  w.line('// Generated by witgen (`witgen guest c`). Do not edit.');
+  w.line(`#include "${headerName}"`);
+  w.line('#include <stdlib.h>');
+  if (ctx.needsString) w.line('#include <string.h>');
+  for (const line of bitcastHelpers(ctx.bitcasts)) cDefs.line(line);
+  w.blank().append(cDefs);
+
+  w.blank().line('// Canonical ABI intrinsics');
+  w.blank();
+  w.line('__attribute__((__weak__, __export_name__("cabi_realloc")))');
+  w.block('void *cabi_realloc(void *ptr, size_t old_size, size_t align, size_t new_size)', () => {
+    w.line('(void) old_size;');
+    w.line('if (new_size == 0) return (void *) align;');
+    w.line('void *ret = realloc(ptr, new_size);');
+    w.line('if (!ret) abort();');
+    w.line('return ret;');
+  });
+  w.blank().append(cFns);
+
+  if (ctx.retArea.size > 0) {
+    w.blank();
+    w.line(`__attribute__((__aligned__(${ctx.retArea.align})))`);
+    w.line(`static uint8_t RET_AREA[${ctx.retArea.size}];`);
+  }
+
+  if (ctx.needsString) {
+    cHelpers.blank();
+    cHelpers.block(`void ${snake}_string_set(${snake}_string_t *ret, const char *s)`, () => {
+      cHelpers.line('ret->ptr = (uint8_t *) s;');
+      cHelpers.line('ret->len = strlen(s);');
+    });
+    cHelpers.blank();
+    cHelpers.block(`void ${snake}_string_dup(${snake}_string_t *ret, const char *s)`, () => {
+      cHelpers.line('ret->len = strlen(s);');
+      cHelpers.line('ret->ptr = (uint8_t *) cabi_realloc(NULL, 0, 1, ret->len);');
+      cHelpers.line('memcpy(ret->ptr, s, ret->len);');
+    });
+    cHelpers.blank();
+    cHelpers.block(`void ${snake}_string_free(${snake}_string_t *ret)`, () => {
+      cHelpers.line('if (ret->len > 0) {');
+      cHelpers.line('free(ret->ptr);');
+      cHelpers.line('}');
+      cHelpers.line('ret->ptr = NULL;');
+      cHelpers.line('ret->len = 0;');
+    });
+  }
+  if (!cHelpers.isEmpty) {
+    w.blank().line('// Helper Functions');
+    w.append(cHelpers);
+  }
+  w.blank().line('// Component Adapters');
+  w.append(cAdapters);
+
+  w.blank().line('// The C types above are laid out exactly as the canonical ABI lays values out in memory.');
+  const seen = new Set<string>();
+  if (ctx.needsString) w.line(`_Static_assert(sizeof(${snake}_string_t) == 8 && _Alignof(${snake}_string_t) == 4, "${snake}_string_t layout");`);
+  for (const check of ctx.layoutChecks) {
+    if (seen.has(check.name)) continue;
+    seen.add(check.name);
+    const { size, align } = layoutOf(ctx.resolve, check.type);
+    w.line(`_Static_assert(sizeof(${check.name}) == ${size} && _Alignof(${check.name}) == ${align}, "${check.name} layout");`);
+  }
+  return w.toString();
+}

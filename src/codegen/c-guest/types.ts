@@ -1,0 +1,312 @@
+/**
+ * C type definitions for WIT types, named and shaped like wit-bindgen's:
+ * records and tuples are structs (`f0`, `f1`... for tuples), variants are
+ * `{ tag; union { ... } val; }` with `#define`d case numbers, options are
+ * `{ bool is_some; T val; }`, results `{ bool is_err; union { ok; err } val; }`,
+ * lists `{ T *ptr; size_t len; }`, enums and flags are unsigned integers with
+ * `#define`d constants. Every type that owns memory gets a `_free` function.
+ */
+import { layoutOf } from '../../abi/layout.js';
+import type { Docs } from './docs.js';
+import { writeDocs } from './docs.js';
+import type { Type, TypeDefKind, TypeId } from '../../wit/model.js';
+import type { CGuestContext, Scope } from './context.js';
+import { cIdent, shoutyCase, snakeCase } from './names.js';
+import { defineResource } from './resources.js';
+
+/** The part of a C type name after the scope prefix, before `_t` (wit-bindgen's encoding). */
+export function encodedTypeName(ctx: CGuestContext, type: Type): string {
+  if (typeof type === 'string') return type === 'char' ? 'char32' : snakeCase(type);
+  const def = ctx.typeDef(type);
+  if (def.name !== null) return snakeCase(def.name);
+  const kind = def.kind;
+  switch (kind.kind) {
+    case 'type':
+      return encodedTypeName(ctx, kind.type);
+    case 'tuple':
+      return [`tuple${kind.types.length}`, ...kind.types.map((t) => encodedTypeName(ctx, t))].join('_');
+    case 'option':
+      return `option_${encodedTypeName(ctx, kind.type)}`;
+    case 'result': {
+      const ok = kind.ok === null ? 'void' : encodedTypeName(ctx, kind.ok);
+      const err = kind.err === null ? 'void' : encodedTypeName(ctx, kind.err);
+      return `result_${ok}_${err}`;
+    }
+    case 'list':
+      return `list_${encodedTypeName(ctx, kind.element)}`;
+    case 'handle':
+      return `${kind.handle}_${encodedTypeName(ctx, kind.resource)}`;
+    default:
+      // Records, variants, enums, flags and resources always have names.
+      return `anon${type}`;
+  }
+}
+
+/** Anonymous types built only from primitives are shared by the whole world. */
+function isPrimitiveOnly(ctx: CGuestContext, type: Type): boolean {
+  if (typeof type === 'string') return true;
+  const kind = ctx.typeDef(type).kind;
+  switch (kind.kind) {
+    case 'list':
+      return isPrimitiveOnly(ctx, kind.element);
+    case 'option':
+    case 'type':
+      return isPrimitiveOnly(ctx, kind.type);
+    case 'tuple':
+      return kind.types.every((t) => isPrimitiveOnly(ctx, t));
+    default:
+      return false;
+  }
+}
+
+/** Names and defines every type in `ids` (dependencies first) that has no C name yet. */
+export function defineTypes(ctx: CGuestContext, scope: Scope, ids: readonly TypeId[]): void {
+  for (const id of ids) {
+    if (ctx.typeNames.has(id)) continue;
+    if (scope.key === null) ctx.worldScoped.add(id);
+    const def = ctx.typeDef(id);
+    const encoded = encodedTypeName(ctx, id);
+    if (def.name !== null) {
+      ctx.typeNames.set(id, `${ctx.ownerPrefix(scope, id)}_${encoded}_t`);
+      defineNamed(ctx, scope, id, def.name, def.kind, def.docs);
+    } else if (isPrimitiveOnly(ctx, id)) {
+      const name = `${ctx.worldSnake}_${encoded}_t`;
+      ctx.typeNames.set(id, name);
+      const shared = ctx.sharedNames.get(name);
+      if (shared !== undefined) {
+        if (shared.dtor !== null) ctx.dtors.set(id, shared.dtor);
+        continue;
+      }
+      defineAnonymous(ctx, id, def.kind);
+      ctx.sharedNames.set(name, { dtor: defineDtor(ctx, id) });
+      continue;
+    } else {
+      const kind = def.kind;
+      // `own<r>`/`borrow<r>` naming the resource itself (not a `use`d alias) reuse its typedefs.
+      const resource = kind.kind === 'handle' ? ctx.resources.get(kind.resource) : undefined;
+      if (kind.kind === 'handle' && resource !== undefined) {
+        ctx.typeNames.set(id, kind.handle === 'own' ? resource.own : resource.borrow);
+        continue;
+      }
+      ctx.typeNames.set(id, `${scope.prefix}_${encoded}_t`);
+      defineAnonymous(ctx, id, kind);
+    }
+    defineDtor(ctx, id);
+  }
+}
+
+function checkLayout(ctx: CGuestContext, id: TypeId): void {
+  ctx.layoutChecks.push({ name: ctx.typeName(id), type: id });
+}
+
+function defineNamed(ctx: CGuestContext, scope: Scope, id: TypeId, witName: string, kind: TypeDefKind, docs: Docs): void {
+  const h = ctx.sections.hDefs;
+  const name = ctx.typeName(id);
+  if (kind.kind === 'resource') {
+    defineResource(ctx, scope, id, witName, docs);
+    return;
+  }
+  if (kind.kind === 'type' && ctx.resolveType(kind.type).kind === 'def') {
+    const target = ctx.resolveType(kind.type);
+    // A `use`d resource has no value type of its own: only its handles do.
+    if (target.kind === 'def' && target.def.kind === 'resource') return;
+  }
+  h.blank();
+  writeDocs(h, docs);
+  const constantPrefix = `${shoutyCase(ctx.ownerPrefix(scope, id))}_${shoutyCase(witName)}`;
+  switch (kind.kind) {
+    case 'flags': {
+      const layout = layoutOf(ctx.resolve, id);
+      const wide = kind.flags.length > 32;
+      // Two u32 words in canonical memory: a 4-aligned 64-bit integer in C.
+      const repr = wide ? 'uint64_t __attribute__((__aligned__(4)))' : `${reprName(layout.kind === 'flags' ? layout.repr : 'u32')}`;
+      h.line(`typedef ${repr} ${name};`);
+      h.blank();
+      kind.flags.forEach((flag, i) => {
+        writeDocs(h, flag.docs);
+        h.line(`#define ${constantPrefix}_${shoutyCase(flag.name)} (${wide ? '1ULL' : '1U'} << ${i})`);
+      });
+      break;
+    }
+    case 'enum': {
+      h.line(`typedef ${discriminantName(ctx, id)} ${name};`);
+      h.blank();
+      kind.cases.forEach((c, i) => {
+        writeDocs(h, c.docs);
+        h.line(`#define ${constantPrefix}_${shoutyCase(c.name)} ${i}`);
+      });
+      break;
+    }
+    case 'variant': {
+      h.block(`typedef struct ${name}`, () => {
+        h.line(`${discriminantName(ctx, id)} tag;`);
+        const payloads = kind.cases.filter((c) => c.type !== null);
+        if (payloads.length > 0) {
+          h.block('union', () => {
+            for (const c of payloads) {
+              writeDocs(h, c.docs);
+              if (c.type !== null) h.line(`${ctx.typeName(c.type)} ${cIdent(c.name)};`);
+            }
+          }, ' val;');
+        }
+      }, ` ${name};`);
+      h.blank();
+      kind.cases.forEach((c, i) => {
+        writeDocs(h, c.docs);
+        h.line(`#define ${constantPrefix}_${shoutyCase(c.name)} ${i}`);
+      });
+      break;
+    }
+    case 'record':
+      h.block(`typedef struct ${name}`, () => {
+        for (const field of kind.fields) {
+          writeDocs(h, field.docs);
+          h.line(`${ctx.typeName(field.type)} ${cIdent(field.name)};`);
+        }
+      }, ` ${name};`);
+      break;
+    case 'type':
+      h.line(`typedef ${ctx.typeName(kind.type)} ${name};`);
+      break;
+    default:
+      writeStructBody(ctx, `typedef struct ${name}`, kind, name);
+  }
+  checkLayout(ctx, id);
+}
+
+function defineAnonymous(ctx: CGuestContext, id: TypeId, kind: TypeDefKind): void {
+  const h = ctx.sections.hDefs;
+  const name = ctx.typeName(id);
+  h.blank();
+  if (kind.kind === 'handle') {
+    const info = ctx.resources.get(ctx.dealias(kind.resource));
+    if (info === undefined) throw new Error(`handle type id ${id} refers to a resource that was not defined`);
+    h.line(`typedef ${kind.handle === 'own' ? info.own : info.borrow} ${name};`);
+  } else if (kind.kind === 'type') {
+    h.line(`typedef ${ctx.typeName(kind.type)} ${name};`);
+  } else {
+    writeStructBody(ctx, 'typedef struct', kind, name);
+  }
+  checkLayout(ctx, id);
+}
+
+/** Tuples, options, results and lists: the same struct shapes whether named or not. */
+function writeStructBody(ctx: CGuestContext, open: string, kind: TypeDefKind, name: string): void {
+  const h = ctx.sections.hDefs;
+  h.block(open, () => {
+    switch (kind.kind) {
+      case 'tuple':
+        kind.types.forEach((t, i) => h.line(`${ctx.typeName(t)} f${i};`));
+        break;
+      case 'option':
+        h.line('bool is_some;');
+        h.line(`${ctx.typeName(kind.type)} val;`);
+        break;
+      case 'result':
+        h.line('bool is_err;');
+        if (kind.ok !== null || kind.err !== null) {
+          h.block('union', () => {
+            if (kind.ok !== null) h.line(`${ctx.typeName(kind.ok)} ok;`);
+            if (kind.err !== null) h.line(`${ctx.typeName(kind.err)} err;`);
+          }, ' val;');
+        }
+        break;
+      case 'list':
+        h.line(`${ctx.typeName(kind.element)} *ptr;`);
+        h.line('size_t len;');
+        break;
+      default:
+        throw new Error(`unexpected anonymous type kind \`${kind.kind}\``);
+    }
+  }, ` ${name};`);
+}
+
+function reprName(repr: 'u8' | 'u16' | 'u32'): string {
+  return repr === 'u8' ? 'uint8_t' : repr === 'u16' ? 'uint16_t' : 'uint32_t';
+}
+
+function discriminantName(ctx: CGuestContext, id: TypeId): string {
+  const layout = layoutOf(ctx.resolve, id);
+  return reprName(layout.kind === 'variant' ? layout.discriminant : 'u32');
+}
+
+/**
+ * Writes `<name>_free` when values of the type own memory (strings, lists, or
+ * parts that do); variants, options and results always get one, like
+ * wit-bindgen. Returns the function name, or null.
+ */
+function defineDtor(ctx: CGuestContext, id: TypeId): string | null {
+  const name = ctx.typeName(id);
+  const prefix = name.slice(0, -2);
+  const body: string[] = [];
+  const free = (type: Type, expr: string): void => {
+    const call = freeCall(ctx, type, expr);
+    if (call !== null) body.push(call);
+  };
+  const kind = ctx.typeDef(id).kind;
+  switch (kind.kind) {
+    case 'type':
+      free(kind.type, 'ptr');
+      break;
+    case 'record':
+      for (const field of kind.fields) free(field.type, `&ptr->${cIdent(field.name)}`);
+      break;
+    case 'tuple':
+      kind.types.forEach((t, i) => free(t, `&ptr->f${i}`));
+      break;
+    case 'list': {
+      body.push('size_t list_len = ptr->len;', 'if (list_len > 0) {', `${ctx.typeName(kind.element)} *list_ptr = ptr->ptr;`);
+      const element = freeCall(ctx, kind.element, '&list_ptr[i]');
+      if (element !== null) body.push('for (size_t i = 0; i < list_len; i++) {', element, '}');
+      body.push('free(list_ptr);', '}');
+      break;
+    }
+    case 'variant':
+      body.push('switch ((int32_t) ptr->tag) {');
+      kind.cases.forEach((c, i) => {
+        const call = c.type === null ? null : freeCall(ctx, c.type, `&ptr->val.${cIdent(c.name)}`);
+        if (call !== null) body.push(`case ${i}: {`, call, 'break;', '}');
+      });
+      body.push('}');
+      break;
+    case 'option': {
+      body.push('if (ptr->is_some) {');
+      const call = freeCall(ctx, kind.type, '&ptr->val');
+      if (call !== null) body.push(call);
+      body.push('}');
+      break;
+    }
+    case 'result': {
+      body.push('if (!ptr->is_err) {');
+      const ok = kind.ok === null ? null : freeCall(ctx, kind.ok, '&ptr->val.ok');
+      if (ok !== null) body.push(ok);
+      const err = kind.err === null ? null : freeCall(ctx, kind.err, '&ptr->val.err');
+      if (err !== null) body.push('} else {', err);
+      body.push('}');
+      break;
+    }
+    default:
+      break;
+  }
+  if (body.length === 0) return null;
+  const dtor = `${prefix}_free`;
+  ctx.sections.hHelpers.blank().line(`void ${dtor}(${name} *ptr);`);
+  const c = ctx.sections.cHelpers;
+  c.blank();
+  c.block(`void ${dtor}(${name} *ptr)`, () => {
+    for (const line of body) c.line(line);
+  });
+  ctx.dtors.set(id, dtor);
+  return dtor;
+}
+
+/** The statement freeing the value at `expr` (a pointer), or null when it owns nothing. */
+export function freeCall(ctx: CGuestContext, type: Type, expr: string): string | null {
+  if (type === 'string') {
+    ctx.needsString = true;
+    return `${ctx.worldSnake}_string_free(${expr});`;
+  }
+  if (typeof type === 'string') return null;
+  const dtor = ctx.dtors.get(type);
+  return dtor === undefined ? null : `${dtor}(${expr});`;
+}
