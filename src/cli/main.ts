@@ -8,6 +8,7 @@ import pkg from '../../package.json' with { type: 'json' };
 import { formatError } from './diagnostics.js';
 import { registerAbiCommand } from './commands/abi.js';
 import { registerBuildCommand } from './commands/build.js';
+import { registerGuestCommand } from './commands/guest.js';
 import { registerWitCommand } from './commands/wit.js';
 
 function createProgram(): Command {
@@ -19,6 +20,7 @@ function createProgram(): Command {
   registerWitCommand(program);
   registerAbiCommand(program);
   registerBuildCommand(program);
+  registerGuestCommand(program);
   return program;
 }
 

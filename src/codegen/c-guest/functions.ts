@@ -14,7 +14,7 @@ import type { CGuestContext, Scope } from './context.js';
 import { writeDocs } from './docs.js';
 import { coreCType, FunctionBody, liftFlat, lowerFlat } from './flat.js';
 import { cSignature, type CSignature } from './signature.js';
-import { freeCall } from './types.js';
+import { freeCall, ownsMemory } from './types.js';
 
 function coreDeclaration(abi: FunctionAbi, name: string, lift: boolean, argNames: string[]): string {
   const result = abi.results[0];
@@ -267,6 +267,7 @@ function callExport(ctx: CGuestContext, body: FunctionBody, sig: CSignature, arg
 
 /** `cabi_post_<export>`: frees the strings and lists an export returned, once the host has read them. */
 function writePostReturn(ctx: CGuestContext, type: Type, exportName: string, coreName: string): void {
+  if (!ownsMemory(ctx, type)) return;
   const free = freeCall(ctx, type, `(${ctx.typeName(type)} *) (uintptr_t) arg0`);
   if (free === null) return;
   const c = ctx.sections.cFns;

@@ -310,3 +310,26 @@ export function freeCall(ctx: CGuestContext, type: Type, expr: string): string |
   const dtor = ctx.dtors.get(type);
   return dtor === undefined ? null : `${dtor}(${expr});`;
 }
+
+/** Whether values of `type` point at memory the canonical ABI allocated (strings, lists). */
+export function ownsMemory(ctx: CGuestContext, type: Type): boolean {
+  const resolved = ctx.resolveType(type);
+  if (resolved.kind === 'primitive') return resolved.name === 'string';
+  const kind = resolved.def;
+  switch (kind.kind) {
+    case 'list':
+      return true;
+    case 'record':
+      return kind.fields.some((f) => ownsMemory(ctx, f.type));
+    case 'tuple':
+      return kind.types.some((t) => ownsMemory(ctx, t));
+    case 'variant':
+      return kind.cases.some((c) => c.type !== null && ownsMemory(ctx, c.type));
+    case 'option':
+      return ownsMemory(ctx, kind.type);
+    case 'result':
+      return (kind.ok !== null && ownsMemory(ctx, kind.ok)) || (kind.err !== null && ownsMemory(ctx, kind.err));
+    default:
+      return false;
+  }
+}

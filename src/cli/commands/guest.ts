@@ -1,0 +1,88 @@
+/**
+ * `witgen guest c <path> --world W --out DIR`: writes the C glue of a world
+ * (`<world>.h`, `<world>.c`) for a guest written in C, and with `--skeleton`
+ * a `<world>_impl.c` stub of everything the guest must implement.
+ */
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { InvalidArgumentError, type Command } from 'commander';
+import { generateCGuest, type CGuestFiles } from '../../codegen/c-guest/index.js';
+import { renderGuestSkeleton } from '../../codegen/c-guest/skeleton.js';
+import { loadWit, selectWorld, type WitOptions } from '../../wit/load.js';
+
+export interface GuestCOptions {
+  /** The world; may be left out when the main package has exactly one. */
+  readonly world?: string;
+  readonly features?: readonly string[];
+  readonly allFeatures?: boolean;
+  readonly stringEncoding?: 'utf8';
+  /** Also produce `<world>_impl.c` with an empty implementation of every export. */
+  readonly skeleton?: boolean;
+}
+
+/** Loads the WIT and generates the glue, without touching the filesystem otherwise. Throws WitError / CGuestError. */
+export function guestC(path: string, options: GuestCOptions = {}): Map<string, string> {
+  const witOptions: WitOptions = { features: options.features ?? [], allFeatures: options.allFeatures ?? false };
+  const loaded = loadWit(path, witOptions);
+  const worldId = selectWorld(loaded, options.world);
+  const generated: CGuestFiles = generateCGuest(
+    loaded.resolve,
+    worldId,
+    options.stringEncoding === undefined ? {} : { stringEncoding: options.stringEncoding },
+  );
+  const files = new Map(generated.files);
+  if (options.skeleton) {
+    const implName = generated.sourceName.replace(/\.c$/, '_impl.c');
+    files.set(implName, renderGuestSkeleton(generated.headerName, generated.guestImplements));
+  }
+  return files;
+}
+
+/** Everything `witgen guest c` does: generates and writes the files into `outDir`; returns the paths written. */
+export function guestCCommand(path: string, outDir: string, options: GuestCOptions = {}): string[] {
+  const files = guestC(path, options);
+  mkdirSync(outDir, { recursive: true });
+  const written: string[] = [];
+  for (const [name, text] of files) {
+    const target = join(outDir, name);
+    writeFileSync(target, text);
+    written.push(target);
+  }
+  return written;
+}
+
+/** `--features a,b --features c` → `['a', 'b', 'c']`. */
+function collectFeatures(value: string, previous: string[]): string[] {
+  const names = value.split(',').map((name) => name.trim());
+  if (names.some((name) => name === '')) throw new InvalidArgumentError('feature names must not be empty');
+  return [...previous, ...names];
+}
+
+function parseEncoding(value: string): 'utf8' {
+  if (value !== 'utf8') {
+    throw new InvalidArgumentError('the C guest generator supports only utf8 strings so far');
+  }
+  return value;
+}
+
+interface GuestCCliOptions extends GuestCOptions {
+  readonly out: string;
+}
+
+export function registerGuestCommand(program: Command): void {
+  const guest = program.command('guest').description('generate guest-side glue code for a WIT world');
+  guest
+    .command('c')
+    .description('write <world>.h and <world>.c: C types, import wrappers and export adapters (wit-bindgen C conventions)')
+    .argument('<path>', 'a .wit file, or a directory of .wit files with an optional deps/ folder')
+    .option('-w, --world <name>', 'the world (`w` or `ns:pkg/w@version`); optional if there is only one')
+    .requiredOption('-o, --out <dir>', 'the directory to write the files into')
+    .option('--string-encoding <encoding>', 'how strings are encoded (utf8)', parseEncoding)
+    .option('--skeleton', 'also write <world>_impl.c, an empty implementation of every export')
+    .option('--features <names>', 'enable @unstable features (comma-separated, repeatable)', collectFeatures, [])
+    .option('--all-features', 'enable every @unstable feature')
+    .action((path: string, options: GuestCCliOptions) => {
+      const written = guestCCommand(path, options.out, options);
+      process.stdout.write(written.map((file) => `wrote ${file}\n`).join(''));
+    });
+}
