@@ -28,13 +28,17 @@ interface TranspiledModule {
 }
 
 export interface TranspiledComponent {
+  /** Folder holding the transpiled files (`<name>.js`, core modules). */
+  readonly dir: string;
+  /** The import names the instance expects (keys of the import object). */
+  readonly imports: readonly string[];
   /** A fresh instance with these imports. */
   instantiate(imports: ImportObject): Promise<Record<string, unknown>>;
   dispose(): void;
 }
 
 export async function transpileComponent(bytes: Uint8Array, name = 'guest'): Promise<TranspiledComponent> {
-  const { files } = await transpile(bytes, { name, instantiation: 'async', noTypescript: true, quiet: true });
+  const { files, imports } = await transpile(bytes, { name, instantiation: 'async', noTypescript: true, quiet: true });
   const dir = mkdtempSync(join(tmpdir(), 'witgen-jco-'));
   for (const [file, content] of Object.entries(files)) {
     const path = join(dir, file);
@@ -51,6 +55,8 @@ export async function transpileComponent(bytes: Uint8Array, name = 'guest'): Pro
     return fresh;
   };
   return {
+    dir,
+    imports,
     instantiate: (imports) => module.instantiate(getCoreModule, imports),
     dispose: () => rmSync(dir, { recursive: true, force: true }),
   };
