@@ -85,6 +85,10 @@ function guestWat(): string {
     (if (i32.gt_u (local.get $end) (local.get $have))
       (then (drop (memory.grow (i32.add (i32.shr_u (i32.sub (local.get $end) (local.get $have)) (i32.const 16)) (i32.const 1))))))
     (global.set $heap (local.get $end))
+    ;; keep the old contents when growing or shrinking a block
+    (if (local.get 0)
+      (then (memory.copy (local.get $p) (local.get 0)
+        (select (local.get 1) (local.get 3) (i32.lt_u (local.get 1) (local.get 3))))))
     (local.get $p))`);
   funcs.forEach((f, i) => {
     const lift = flattenFunction(resolve, f, 'lift');

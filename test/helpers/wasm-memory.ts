@@ -26,12 +26,17 @@ export function testInstance(pages = 1): TestInstance {
   let next = 16;
   return {
     memory,
-    realloc(_originalPtr, _originalSize, align, newSize) {
+    realloc(originalPtr, originalSize, align, newSize) {
       next = Math.ceil(next / align) * align;
       const ptr = next;
       next += newSize;
       const missing = next - memory.buffer.byteLength;
       if (missing > 0) memory.grow(Math.ceil(missing / 65536));
+      // Like a real realloc, keep the contents of the original block.
+      if (originalPtr !== 0) {
+        const bytes = new Uint8Array(memory.buffer);
+        bytes.copyWithin(ptr, originalPtr, originalPtr + Math.min(originalSize, newSize));
+      }
       return ptr;
     },
     used: () => next,

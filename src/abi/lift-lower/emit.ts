@@ -413,7 +413,9 @@ export class Emitter {
       body.push(`const ptr = rt.alloc(FN, cx, len * ${el.size}, ${el.align});`);
       if (typed !== null) {
         body.push(
-          `if (v instanceof ${typed}) { new Uint8Array(cx.dv.buffer, ptr, len * ${el.size}).set(new Uint8Array(v.buffer, v.byteOffset, len * ${el.size})); return ptr; }`,
+          typed === 'Uint8Array'
+            ? `if (v instanceof Uint8Array) { cx.u8.set(v, ptr); return ptr; }`
+            : `if (v instanceof ${typed}) { cx.u8.set(new Uint8Array(v.buffer, v.byteOffset, len * ${el.size}), ptr); return ptr; }`,
         );
       }
       if (layout.source === 'map' && el.kind === 'record') {

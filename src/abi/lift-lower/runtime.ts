@@ -44,15 +44,27 @@ export const indexHandles: HandleHooks = {
   },
 };
 
-/** Per-call state of generated code: the instance plus a current view of its memory. */
+/** State of generated code for one instance: current views of its memory (replaced when memory grows). */
 export interface CallContext {
   readonly instance: AbiInstance;
   readonly handles: HandleHooks;
   dv: DataView;
+  u8: Uint8Array;
 }
 
+const contexts = new WeakMap<AbiInstance, CallContext>();
+
+/** The instance's context, created once and refreshed at the start of every call. */
 export function callContext(instance: AbiInstance): CallContext {
-  return { instance, handles: instance.handles ?? indexHandles, dv: new DataView(instance.memory.buffer) };
+  let cx = contexts.get(instance);
+  if (cx === undefined) {
+    const buffer = instance.memory.buffer;
+    cx = { instance, handles: instance.handles ?? indexHandles, dv: new DataView(buffer), u8: new Uint8Array(buffer) };
+    contexts.set(instance, cx);
+  } else {
+    rt.refresh(cx);
+  }
+  return cx;
 }
 
 const scratch = new ArrayBuffer(8);
@@ -92,28 +104,52 @@ export const rt = {
     throw new AbiTrap(func, 'invalid-value', `expected ${expected}, found ${describe(value)}`);
   },
 
+  /**
+   * Renews the memory views when memory has grown. Growing detaches the old
+   * buffer (its views' length drops to 0), much cheaper to test than the
+   * `memory.buffer` getter on every call.
+   */
   refresh(cx: CallContext): void {
-    if (cx.dv.buffer !== cx.instance.memory.buffer) cx.dv = new DataView(cx.instance.memory.buffer);
+    if (cx.u8.length === 0) rt.reload(cx);
+  },
+
+  /** Takes fresh views of the instance's memory. */
+  reload(cx: CallContext): void {
+    const buffer = cx.instance.memory.buffer;
+    if (cx.dv.buffer !== buffer) {
+      cx.dv = new DataView(buffer);
+      cx.u8 = new Uint8Array(buffer);
+    }
   },
 
   /** Traps unless [ptr, ptr + size) is inside memory and ptr is aligned. */
   check(func: string, cx: CallContext, ptr: number, align: number, size: number): void {
     if (ptr % align !== 0) rt.trap(func, 'misaligned-pointer', `pointer ${ptr} is not ${align}-byte aligned`);
-    if (ptr + size > cx.dv.byteLength) {
-      rt.trap(func, 'out-of-bounds', `${size} bytes at ${ptr} exceed memory of ${cx.dv.byteLength} bytes`);
+    // `length` of a Uint8Array is the cheapest way to read the memory size.
+    if (ptr + size > cx.u8.length) {
+      // A shared memory grows without detaching: look again before trapping.
+      rt.reload(cx);
+      if (ptr + size > cx.u8.length) {
+        rt.trap(func, 'out-of-bounds', `${size} bytes at ${ptr} exceed memory of ${cx.u8.length} bytes`);
+      }
     }
   },
 
   /** Calls the instance's realloc for a fresh block and checks what it returns. */
   alloc(func: string, cx: CallContext, size: number, align: number): number {
+    return rt.realloc(func, cx, 0, 0, align, size);
+  },
+
+  /** Calls the instance's realloc (which keeps the old contents) and checks what it returns. */
+  realloc(func: string, cx: CallContext, ptr: number, oldSize: number, align: number, size: number): number {
     const realloc = cx.instance.realloc;
     if (realloc === undefined) {
       throw new TypeError(`\`${func}\` needs the instance's realloc to pass this value through memory`);
     }
-    const ptr = realloc(0, 0, align, size) >>> 0;
+    const out = realloc(ptr, oldSize, align, size) >>> 0;
     rt.refresh(cx);
-    rt.check(func, cx, ptr, align, size);
-    return ptr;
+    rt.check(func, cx, out, align, size);
+    return out;
   },
 
   f32ToI32(value: number): number {
@@ -158,19 +194,19 @@ export const rt = {
     if (encoding === 'utf8') {
       rt.check(func, cx, ptr, 1, units);
       try {
-        return utf8Decoder.decode(new Uint8Array(cx.dv.buffer, ptr, units));
+        return utf8Decoder.decode(cx.u8.subarray(ptr, ptr + units));
       } catch {
         return rt.trap(func, 'invalid-utf8', `the ${units} bytes at ${ptr} are not valid UTF-8`);
       }
     }
     if (encoding === 'latin1+utf16' && (units & UTF16_TAG) === 0) {
       rt.check(func, cx, ptr, 2, units);
-      return decodeLatin1(new Uint8Array(cx.dv.buffer, ptr, units));
+      return decodeLatin1(cx.u8.subarray(ptr, ptr + units));
     }
     const count = encoding === 'utf16' ? units : units & ~UTF16_TAG;
     rt.check(func, cx, ptr, 2, count * 2);
     try {
-      return utf16Decoder.decode(new Uint8Array(cx.dv.buffer, ptr, count * 2));
+      return utf16Decoder.decode(cx.u8.subarray(ptr, ptr + count * 2));
     } catch {
       return rt.trap(func, 'invalid-utf16', `the ${count} code units at ${ptr} are not valid UTF-16`);
     }
@@ -180,19 +216,13 @@ export const rt = {
   lowerString(func: string, cx: CallContext, encoding: StringEncoding, value: unknown): [number, number] {
     if (typeof value !== 'string') return rt.invalid(func, 'a string', value);
     if (LONE_SURROGATE.test(value)) return rt.invalid(func, 'a string without lone surrogates', value);
-    if (encoding === 'utf8') {
-      const bytes = utf8Encoder.encode(value);
-      if (bytes.length > MAX_STRING_BYTE_LENGTH) rt.trap(func, 'string-too-long', `${bytes.length} bytes`);
-      const ptr = rt.alloc(func, cx, bytes.length, 1);
-      new Uint8Array(cx.dv.buffer, ptr, bytes.length).set(bytes);
-      return [ptr, bytes.length];
-    }
+    if (encoding === 'utf8') return lowerUtf8(func, cx, value);
     const length = value.length;
     if (length * 2 > MAX_STRING_BYTE_LENGTH) rt.trap(func, 'string-too-long', `${length} code units`);
     if (encoding === 'latin1+utf16' && isLatin1(value)) {
       const ptr = rt.alloc(func, cx, length, 2);
-      const bytes = new Uint8Array(cx.dv.buffer, ptr, length);
-      for (let i = 0; i < length; i++) bytes[i] = value.charCodeAt(i);
+      const bytes = cx.u8;
+      for (let i = 0; i < length; i++) bytes[ptr + i] = value.charCodeAt(i);
       return [ptr, length];
     }
     const ptr = rt.alloc(func, cx, length * 2, 2);
@@ -203,6 +233,33 @@ export const rt = {
 };
 
 export type Runtime = typeof rt;
+
+/**
+ * UTF-8 straight into guest memory (spec `store_string_to_utf8`): optimistically
+ * one byte per code unit; on the first non-ASCII character, grow to the worst
+ * case for the rest, then shrink to what was written.
+ */
+function lowerUtf8(func: string, cx: CallContext, value: string): [number, number] {
+  const units = value.length;
+  let capacity = units;
+  let ptr = rt.alloc(func, cx, capacity, 1);
+  let { read, written } = utf8Encoder.encodeInto(value, cx.u8.subarray(ptr, ptr + capacity));
+  if (read < units) {
+    // Each remaining code unit needs at least 1 and at most 3 bytes.
+    if (written + (units - read) > MAX_STRING_BYTE_LENGTH) {
+      rt.trap(func, 'string-too-long', `${units} UTF-16 code units`);
+    }
+    const worst = Math.min(written + (units - read) * 3, MAX_STRING_BYTE_LENGTH);
+    ptr = rt.realloc(func, cx, ptr, capacity, 1, worst);
+    capacity = worst;
+    const rest = utf8Encoder.encodeInto(value.slice(read), cx.u8.subarray(ptr + written, ptr + capacity));
+    read += rest.read;
+    written += rest.written;
+    if (written < capacity) ptr = rt.realloc(func, cx, ptr, capacity, 1, written);
+  }
+  if (written > MAX_STRING_BYTE_LENGTH) rt.trap(func, 'string-too-long', `${written} bytes`);
+  return [ptr, written];
+}
 
 function isLatin1(value: string): boolean {
   for (let i = 0; i < value.length; i++) if (value.charCodeAt(i) > 0xff) return false;
