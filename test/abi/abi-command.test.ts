@@ -28,6 +28,23 @@ describe('witgen abi', () => {
     expect(json).toContainEqual({ kind: 'import', interface: 'inline', name: 'ping', params: ['i64'], results: ['i64'] });
   });
 
+  it('lists resource intrinsics with --intrinsics', () => {
+    const json = JSON.parse(abiCommand(fixture, { world: 'everything', json: true, intrinsics: true })) as unknown[];
+    const iface = 'witgen:abi-kinds/handles@0.3.1';
+    expect(json).toContainEqual({ kind: 'import', interface: iface, name: '[resource-drop]counter', params: ['i32'], results: [] });
+    expect(json).toContainEqual({
+      kind: 'import',
+      interface: `[export]${iface}`,
+      name: '[resource-new]counter',
+      params: ['i32'],
+      results: ['i32'],
+    });
+    expect(json).toContainEqual({ kind: 'export', interface: iface, name: '[dtor]counter', params: ['i32'], results: [] });
+    expect(JSON.parse(abiCommand(fixture, { world: 'everything', json: true }))).not.toContainEqual(
+      expect.objectContaining({ name: '[dtor]counter' }),
+    );
+  });
+
   it('reports an unknown world as a WitError', () => {
     expect(() => abiCommand(fixture, { world: 'nope' })).toThrow(WitError);
   });

@@ -4,7 +4,8 @@
  * to become a component of that world.
  */
 import { InvalidArgumentError, type Command } from 'commander';
-import { coreSignatures, renderCoreSignatures } from '../../abi/signature.js';
+import { resourceIntrinsics } from '../../abi/resources.js';
+import { coreSignatures, renderCoreSignatures, type CoreSignature } from '../../abi/signature.js';
 import { loadWit, selectWorld, type WitOptions } from '../../wit/load.js';
 
 export interface AbiCommandOptions {
@@ -13,6 +14,8 @@ export interface AbiCommandOptions {
   readonly json?: boolean;
   readonly features?: readonly string[];
   readonly allFeatures?: boolean;
+  /** Also list resource intrinsics (`[resource-drop]r`, `[resource-new]r`, `[resource-rep]r`, `[dtor]r`). */
+  readonly intrinsics?: boolean;
 }
 
 /** Everything `witgen abi` does, as a function: returns the text to print. Throws WitError. */
@@ -24,6 +27,14 @@ export function abiCommand(path: string, options: AbiCommandOptions): string {
   const loaded = loadWit(path, witOptions);
   const worldId = selectWorld(loaded, options.world);
   const signatures = coreSignatures(loaded.resolve, worldId);
+  if (options.intrinsics) {
+    for (const i of resourceIntrinsics(loaded.resolve, worldId)) {
+      // Intrinsics of exported resources come from the `[export]` side of the interface.
+      const iface = i.side === 'exported' && i.kind === 'import' ? `[export]${i.interface ?? ''}` : i.interface;
+      const entry: CoreSignature = { kind: i.kind, interface: iface, name: i.name, params: i.params, results: i.results };
+      signatures.push(entry);
+    }
+  }
   if (options.json) return `${JSON.stringify(signatures, null, 2)}\n`;
   return renderCoreSignatures(signatures);
 }
@@ -46,6 +57,7 @@ export function registerAbiCommand(program: Command): void {
     .option('--json', 'print an array of { kind, interface, name, params, results }')
     .option('--features <names>', 'enable @unstable features (comma-separated, repeatable)', collectFeatures, [])
     .option('--all-features', 'enable every @unstable feature')
+    .option('--intrinsics', 'also list resource intrinsics ([resource-drop]r, [resource-new]r, [resource-rep]r, [dtor]r)')
     .action((path: string, options: AbiCommandOptions) => {
       process.stdout.write(abiCommand(path, options));
     });
