@@ -14,6 +14,7 @@
 import type { CoreFuncType } from '../abi/core-types.js';
 import { flattenFunction, type FunctionAbi } from '../abi/flatten.js';
 import { layoutOf, type Layout } from '../abi/layout.js';
+import { resourceIntrinsics } from '../abi/resources.js';
 import { interfaceName } from '../abi/signature.js';
 import type { Func, InterfaceId, Resolve, Type, WorldEntry, WorldId } from '../wit/model.js';
 
@@ -51,8 +52,6 @@ export function importKey(module: string, name: string): string {
   return `${module}\u0000${name}`;
 }
 
-const HANDLE_TO_NOTHING: CoreFuncType = { params: ['i32'], results: [] };
-const HANDLE_TO_HANDLE: CoreFuncType = { params: ['i32'], results: ['i32'] };
 export const REALLOC_TYPE: CoreFuncType = { params: ['i32', 'i32', 'i32', 'i32'], results: ['i32'] };
 
 export function expectedInterface(resolve: Resolve, worldId: WorldId): ExpectedInterface {
@@ -61,6 +60,7 @@ export function expectedInterface(resolve: Resolve, worldId: WorldId): ExpectedI
   const collector = new Collector(resolve);
   for (const entry of world.imports) collector.importEntry(entry);
   for (const entry of world.exports) collector.exportEntry(entry);
+  collector.resources(worldId);
   return collector.finish();
 }
 
@@ -96,7 +96,6 @@ class Collector {
         this.importFunction(ROOT_MODULE, item.func, `world function \`${item.func.name}\``);
         return;
       case 'type':
-        if (this.isResource(item.id)) this.importResourceDrop(ROOT_MODULE, this.typeName(item.id));
         return;
       case 'interface': {
         const module = this.entryName(entry, item.id);
@@ -104,7 +103,6 @@ class Collector {
         for (const func of this.interfaceOf(item.id).functions.values()) {
           this.importFunction(module, func, `function \`${func.name}\` of imported interface \`${module}\``);
         }
-        for (const resource of this.ownResources(item.id)) this.importResourceDrop(module, resource);
         return;
       }
     }
@@ -124,13 +122,6 @@ class Collector {
         this.intrinsicModules.add(module);
         for (const func of this.interfaceOf(item.id).functions.values()) {
           this.exportFunction(`${iface}#${func.name}`, func, `function \`${func.name}\` of exported interface \`${iface}\``);
-        }
-        for (const resource of this.ownResources(item.id)) {
-          const origin = `exported resource \`${resource}\` of \`${iface}\``;
-          this.addImport({ module, name: `[resource-new]${resource}`, type: HANDLE_TO_HANDLE, origin });
-          this.addImport({ module, name: `[resource-rep]${resource}`, type: HANDLE_TO_HANDLE, origin });
-          this.addImport({ module, name: `[resource-drop]${resource}`, type: HANDLE_TO_NOTHING, origin });
-          this.addExport({ name: `${iface}#[dtor]${resource}`, type: HANDLE_TO_NOTHING, origin, required: false });
         }
         return;
       }
@@ -183,13 +174,23 @@ class Collector {
     return layoutHoldsPointer(layoutOf(this.resolve, type));
   }
 
-  private importResourceDrop(module: string, resource: string): void {
-    this.addImport({
-      module,
-      name: `[resource-drop]${resource}`,
-      type: HANDLE_TO_NOTHING,
-      origin: `imported resource \`${resource}\``,
-    });
+  /**
+   * `[resource-drop]r` from the interface's module for imported resources;
+   * for exported ones `[resource-new/rep/drop]r` from `[export]<iface>` and
+   * an optional `<iface>#[dtor]r` export.
+   */
+  resources(worldId: WorldId): void {
+    for (const r of resourceIntrinsics(this.resolve, worldId)) {
+      const owner = r.interface ?? ROOT_MODULE;
+      const type: CoreFuncType = { params: r.params, results: r.results };
+      const origin = `${r.side} resource \`${r.resource}\`${r.interface === null ? '' : ` of \`${r.interface}\``}`;
+      if (r.kind === 'export') {
+        const name = r.interface === null ? r.name : `${r.interface}#${r.name}`;
+        this.addExport({ name, type, origin, required: false });
+      } else {
+        this.addImport({ module: r.side === 'exported' ? `[export]${owner}` : owner, name: r.name, type, origin });
+      }
+    }
   }
 
   private addImport(expected: ExpectedImport): void {
@@ -198,24 +199,6 @@ class Collector {
 
   private addExport(expected: ExpectedExport): void {
     this.exports.set(expected.name, expected);
-  }
-
-  /** Resources an interface defines itself (not those it `use`s from elsewhere). */
-  private ownResources(id: InterfaceId): string[] {
-    const names: string[] = [];
-    for (const [name, typeId] of this.interfaceOf(id).types) {
-      const def = this.resolve.types[typeId];
-      if (def?.kind.kind === 'resource' && def.owner.kind === 'interface' && def.owner.id === id) names.push(name);
-    }
-    return names;
-  }
-
-  private isResource(id: number): boolean {
-    return this.resolve.types[id]?.kind.kind === 'resource';
-  }
-
-  private typeName(id: number): string {
-    return this.resolve.types[id]?.name ?? `#${id}`;
   }
 
   private interfaceOf(id: InterfaceId): NonNullable<Resolve['interfaces'][number]> {
