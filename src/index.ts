@@ -3,3 +3,4 @@
  * here so build scripts can use it without spawning the CLI.
  */
 export * from './wit/index.js';
+export * from './abi/index.js';
