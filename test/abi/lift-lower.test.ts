@@ -213,6 +213,16 @@ describe('function adapters', () => {
     expect(new TextDecoder().decode(out)).toBe('hi bob 1.5');
   });
 
+  it('uses the sync ABI for async functions and refuses to generate the async protocol', () => {
+    const r = emptyResolve();
+    const f = { ...func(['u32'], 'u32', true), name: 'slow' };
+    const trampoline = compileImportTrampoline(r, f).value(testInstance(), (x) => Number(x) + 1);
+    expect(trampoline(41)).toBe(42);
+    expect(() => compileExportCall(r, f, { async: 'async-callback' })).toThrow(
+      expect.objectContaining({ code: 'ABI_UNSUPPORTED' }),
+    );
+  });
+
   it('names the function in traps raised while adapting a call', () => {
     const r = emptyResolve();
     const f = { ...func(['char'], null), name: '[method]counter.inc' };

@@ -14,6 +14,7 @@
  */
 import type { Func, Resolve, Type } from '../../wit/model.js';
 import type { CoreType } from '../core-types.js';
+import { AbiError } from '../errors.js';
 import { flattenFunction, flattenLayout, type FunctionAbiOptions } from '../flatten.js';
 import { layoutOf, recordLayout, type Layout } from '../layout.js';
 import { Emitter } from './emit.js';
@@ -57,6 +58,18 @@ function build<T>(name: string, encoding: StringEncoding, helpers: string, body:
   return { source, value: factory(rt, callContext) };
 }
 
+/** The sync ABI of `func` in `context`; the async lift/lower protocol (task.return, subtasks) is not generated. */
+function syncAbi(resolve: Resolve, func: Func, context: 'lift' | 'lower', options: LiftLowerOptions) {
+  const abi = flattenFunction(resolve, func, context, options);
+  if (abi.async) {
+    throw new AbiError(
+      'ABI_UNSUPPORTED',
+      `\`${func.name}\`: lift/lower code for the async ABI is not generated; use the sync ABI (the default) for async functions`,
+    );
+  }
+  return abi;
+}
+
 function paramsLayout(resolve: Resolve, func: Func): Layout {
   return recordLayout(
     resolve,
@@ -75,7 +88,7 @@ export function compileExportCall(
   func: Func,
   options: LiftLowerOptions = {},
 ): Compiled<ExportBinder> {
-  const abi = flattenFunction(resolve, func, 'lift', options);
+  const abi = syncAbi(resolve, func, 'lift', options);
   const em = new Emitter();
   const body: string[] = ['const cx = callContext(instance);'];
   const jsArgs = args('a', func.params.length);
@@ -123,7 +136,7 @@ export function compileImportTrampoline(
   func: Func,
   options: LiftLowerOptions = {},
 ): Compiled<ImportBinder> {
-  const abi = flattenFunction(resolve, func, 'lower', options);
+  const abi = syncAbi(resolve, func, 'lower', options);
   const em = new Emitter();
   const coreParams = args('c', abi.params.length);
   const body: string[] = ['const cx = callContext(instance);'];
