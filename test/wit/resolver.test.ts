@@ -206,10 +206,16 @@ describe('loading from disk', () => {
     expect(importNames).toContain('preopens');
     expect(world?.exports.length).toBe(1);
 
-    const start = performance.now();
+    // Warm up, then take the best of several loads so that other work on a
+    // shared machine does not decide the outcome. About 10 ms on an idle
+    // machine once the JIT has warmed up; the bound leaves room for CI.
     for (let i = 0; i < 5; i++) loadWit(dir);
-    const perLoad = (performance.now() - start) / 5;
-    // A few ms on an idle machine; generous for shared CI cores.
-    expect(perLoad).toBeLessThan(100);
+    let best = Number.POSITIVE_INFINITY;
+    for (let i = 0; i < 10; i++) {
+      const start = performance.now();
+      loadWit(dir);
+      best = Math.min(best, performance.now() - start);
+    }
+    expect(best).toBeLessThan(60);
   });
 });
