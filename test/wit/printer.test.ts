@@ -1,5 +1,11 @@
-import { describe, expect, it } from 'vitest';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { Worker } from 'node:worker_threads';
+import { afterAll, describe, expect, it } from 'vitest';
+import { WitError } from '../../src/wit/errors.js';
+import { loadWit, loadWitText, type LoadedWit } from '../../src/wit/load.js';
 import { escapeName, printPackages } from '../../src/wit/printer.js';
+import { canonicalPackages } from './canonical.js';
 import type {
   Func,
   FunctionKind,
@@ -351,5 +357,139 @@ package bar:empty {
     const i = b.iface(pkg, 'i');
     b.addFunc(i, b.func('f', [['x', 'u8']], 'u8'));
     expect(printPackages(b.resolve, [pkg])).toBe(printPackages(b.resolve, [pkg]));
+  });
+});
+
+// ---- round trip and differential checks on the wit-parser corpus -----------
+
+const conformance = resolve(__dirname, '../../../shared/conformance/wit-parser');
+
+/** Valid corpus cases (a `X.wit` file or `X/` folder with an `X.wit.json` next to it) that witgen loads. */
+function corpusCases(): { name: string; path: string; file: boolean }[] {
+  return readdirSync(conformance, { withFileTypes: true })
+    .filter((e) => (e.isDirectory() && e.name !== 'parse-fail') || (e.isFile() && e.name.endsWith('.wit')))
+    .map((e) => ({ name: e.name, path: join(conformance, e.name), file: e.isFile() }))
+    .filter(({ name }) => existsSync(join(conformance, `${name.replace(/\.wit$/, '')}.wit.json`)))
+    .sort((a, b) => a.name.localeCompare(b.name));
+}
+
+/** The main package first (printed as the file's package), then every other package nested. */
+function allPackagesMainFirst(loaded: LoadedWit): PackageId[] {
+  const rest = loaded.resolve.packages.map((_, id) => id).filter((id) => !loaded.main.includes(id));
+  return [...loaded.main, ...rest];
+}
+
+const options = { features: ['active'] } as const;
+/** Cases whose own loading fails for a reason the conformance suite reports (see conformance.test.ts). */
+const loadable = corpusCases().filter(({ path }) => {
+  try {
+    loadWit(path, options);
+    return true;
+  } catch (error) {
+    if (error instanceof WitError) return false;
+    throw error;
+  }
+});
+
+describe('printPackages on the wit-parser corpus', () => {
+  it('covers most of the corpus', () => {
+    expect(loadable.length).toBeGreaterThanOrEqual(corpusCases().length - 2);
+    expect(loadable.length).toBeGreaterThan(40);
+  });
+
+  for (const { name, path } of loadable) {
+    it(`round trip: ${name}`, () => {
+      const loaded = loadWit(path, options);
+      const text = printPackages(loaded.resolve, allPackagesMainFirst(loaded));
+      let again: LoadedWit;
+      try {
+        again = loadWitText(text, { ...options, path: `${name}.printed.wit` });
+      } catch (error) {
+        throw new Error(`printed WIT does not load:\n${error instanceof WitError ? error.render() : String(error)}\n\n${text}`);
+      }
+      expect(canonicalPackages(again.resolve)).toEqual(canonicalPackages(loaded.resolve));
+      // Printing is a fixed point: the reprint is byte-identical.
+      expect(printPackages(again.resolve, allPackagesMainFirst(again))).toBe(text);
+    });
+  }
+});
+
+/** wasm-tools' answer for one world: its WIT text, an error, or no answer in time. */
+type WasmToolsView = { wit: string } | { error: string } | { timeout: true };
+
+/**
+ * wasm-tools' own view of worlds (through jco, in a worker thread): a dummy
+ * core module for the world, made into a component, printed back as WIT.
+ * A call that runs past `timeoutMs` ends the worker (a fresh one serves the
+ * next call) and answers `timeout`.
+ */
+class WasmTools {
+  private worker: Worker | null = null;
+  private nextId = 0;
+
+  view(witSource: string, world: string, timeoutMs: number): Promise<WasmToolsView> {
+    const worker = (this.worker ??= new Worker(new URL('./jco-world-worker.mjs', import.meta.url)));
+    const id = this.nextId++;
+    return new Promise((settle) => {
+      const timer = setTimeout(() => {
+        worker.off('message', onMessage);
+        void worker.terminate();
+        this.worker = null;
+        settle({ timeout: true });
+      }, timeoutMs);
+      const onMessage = (message: { id: number; wit?: string; error?: string }): void => {
+        if (message.id !== id) return;
+        clearTimeout(timer);
+        worker.off('message', onMessage);
+        settle(message.wit !== undefined ? { wit: message.wit } : { error: message.error ?? 'unknown error' });
+      };
+      worker.on('message', onMessage);
+      worker.postMessage({ id, witSource, world });
+    });
+  }
+
+  async close(): Promise<void> {
+    await this.worker?.terminate();
+    this.worker = null;
+  }
+}
+
+/** `ns:pkg/world@version`, the world reference wasm-tools takes. */
+function worldRef(loaded: LoadedWit, world: World): string {
+  const pkg = loaded.resolve.packages[world.package ?? -1];
+  if (!pkg) throw new Error(`world ${world.name} has no package`);
+  const { namespace, name, version } = pkg.name;
+  return `${namespace}:${name}/${world.name}${version ? `@${version}` : ''}`;
+}
+
+describe('printed WIT through wasm-tools (jco)', () => {
+  // Single-file cases give wasm-tools the original text to compare against.
+  const singleFile = loadable.filter((c) => c.name.endsWith('.wit'));
+  const wasmTools = new WasmTools();
+  afterAll(() => wasmTools.close());
+  /** Per world; wasm-tools spends minutes on a few stress cases, which are then not compared. */
+  const TIMEOUT_MS = 5_000;
+  let compared = 0;
+
+  for (const { name, path } of singleFile) {
+    it(`wasm-tools sees the same worlds in the printed text: ${name}`, async () => {
+      const loaded = loadWit(path, options);
+      const printed = printPackages(loaded.resolve, allPackagesMainFirst(loaded));
+      const original = readFileSync(path, 'utf8');
+      for (const world of loaded.resolve.worlds) {
+        const ref = worldRef(loaded, world);
+        const expected = await wasmTools.view(original, ref, TIMEOUT_MS);
+        // Only where wasm-tools can build a dummy component for the original.
+        if (!('wit' in expected)) continue;
+        const actual = await wasmTools.view(printed, ref, TIMEOUT_MS * 2);
+        expect(actual, `${ref}\n--- printed ---\n${printed}`).toEqual(expected);
+        compared++;
+      }
+    }, 120_000);
+  }
+
+  it('compared a substantial number of worlds', () => {
+    console.log(`wasm-tools compared ${compared} worlds`);
+    expect(compared).toBeGreaterThan(20);
   });
 });

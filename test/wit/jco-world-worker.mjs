@@ -1,0 +1,28 @@
+/**
+ * Worker thread for printer.test.ts: asks wasm-tools (through jco) how it sees
+ * one world of some WIT source — a dummy core module for the world, made into
+ * a component, printed back as WIT. It runs in a worker because wasm-tools can
+ * spend minutes on some inputs and a call cannot be interrupted otherwise.
+ *
+ * in:  { id, witSource, world }
+ * out: { id, wit } or { id, error }
+ */
+import { parentPort } from 'node:worker_threads';
+import { componentEmbed, componentNew, componentWit } from '@bytecodealliance/jco';
+
+if (!parentPort) throw new Error('jco-world-worker must run in a worker thread');
+const port = parentPort;
+
+port.on('message', async ({ id, witSource, world }) => {
+  try {
+    const module = await componentEmbed({
+      dummy: true,
+      witSource,
+      world,
+      features: { tag: 'list', val: ['active'] },
+    });
+    port.postMessage({ id, wit: await componentWit(await componentNew(module)) });
+  } catch (error) {
+    port.postMessage({ id, error: String(error) });
+  }
+});
