@@ -14,7 +14,7 @@
  * wasm32-wasi sysroot comes from the wasi-libc package).
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, copyFileSync } from 'node:fs';
+import { copyFileSync, cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -26,16 +26,17 @@ const clang = process.env.CLANG ?? '/usr/bin/clang';
 /**
  * Each guest: its folder under guests/c, the C sources (relative to that
  * folder), include folders, the WIT and world, and the components to make
- * (one per string encoding). `glue: 'witgen'` regenerates glue/ with
- * `witgen guest c` before compiling; `glue: 'source'` means the folder's
- * sources are complete as committed.
+ * (one per string encoding). `glue: 'witgen'` generates glue/ with
+ * `witgen guest c` (committed too, so a reader sees what the guest compiles
+ * against; a stale glue/ fails --check like a stale binary); `glue: 'source'`
+ * means the folder's sources are complete as committed.
  */
 const GUESTS = [
   {
     name: 'plugin',
     sources: ['plugin.c', 'glue/plugin.c'],
     includes: ['glue'],
-    glue: 'source',
+    glue: 'witgen',
     wit: 'wit',
     world: 'plugin',
     components: [{ file: 'plugin.component.wasm', encoding: 'utf8' }],
@@ -68,20 +69,32 @@ function run(command, args, cwd) {
   return result.stdout;
 }
 
-function buildGuest(guest, outDir) {
+/**
+ * Builds one guest in `work` (a scratch copy of its folder, so generated glue
+ * never touches the committed tree before the build succeeds, and clang sees
+ * the same relative paths wherever the build runs). Returns the built files,
+ * relative to the guest folder.
+ */
+function buildGuest(guest, work) {
   const dir = join(root, 'guests', 'c', guest.name);
-  if (guest.glue === 'witgen') {
-    run(process.execPath, [cli, 'guest', 'c', join(root, guest.wit), '--world', guest.world, '--out', join(dir, 'glue')], root);
+  for (const entry of readdirSync(dir)) {
+    if (entry === 'glue' && guest.glue === 'witgen') continue;
+    if (entry.endsWith('.wasm')) continue;
+    cpSync(join(dir, entry), join(work, entry), { recursive: true });
   }
-  const core = join(outDir, `${guest.name}.core.wasm`);
+  const outputs = [];
+  if (guest.glue === 'witgen') {
+    mkdirSync(join(work, 'glue'));
+    run(process.execPath, [cli, 'guest', 'c', join(root, guest.wit), '--world', guest.world, '--out', join(work, 'glue')], root);
+    outputs.push(...readdirSync(join(work, 'glue')).sort().map((file) => join('glue', file)));
+  }
+  const core = `${guest.name}.core.wasm`;
   const includes = guest.includes.flatMap((folder) => ['-I', folder]);
-  // Relative paths from the guest folder keep the build location out of the output.
-  run(clang, [...CFLAGS, ...includes, ...LDFLAGS, '-o', core, ...guest.sources], dir);
-  const outputs = [core];
+  run(clang, [...CFLAGS, ...includes, ...LDFLAGS, '-o', core, ...guest.sources], work);
+  outputs.push(core);
   for (const component of guest.components) {
-    const out = join(outDir, component.file);
-    run(process.execPath, [cli, 'build', core, '--wit', join(root, guest.wit), '--world', guest.world, '--string-encoding', component.encoding, '-o', out], root);
-    outputs.push(out);
+    run(process.execPath, [cli, 'build', join(work, core), '--wit', join(root, guest.wit), '--world', guest.world, '--string-encoding', component.encoding, '-o', join(work, component.file)], root);
+    outputs.push(component.file);
   }
   return { dir, outputs };
 }
@@ -95,20 +108,22 @@ function main() {
   if (!existsSync(cli)) throw new Error(`${relative(root, cli)} is missing: run \`npm run build\` first`);
   const stale = [];
   for (const guest of GUESTS) {
-    const outDir = mkdtempSync(join(tmpdir(), `witgen-guest-${guest.name}-`));
+    const work = mkdtempSync(join(tmpdir(), `witgen-guest-${guest.name}-`));
     try {
-      const { dir, outputs } = buildGuest(guest, outDir);
-      for (const built of outputs) {
-        const committed = join(dir, relative(outDir, built));
+      const { dir, outputs } = buildGuest(guest, work);
+      for (const file of outputs) {
+        const built = join(work, file);
+        const committed = join(dir, file);
         if (check) {
           if (!sameBytes(built, committed)) stale.push(relative(root, committed));
         } else {
+          mkdirSync(dirname(committed), { recursive: true });
           copyFileSync(built, committed);
           console.log(`built ${relative(root, committed)}`);
         }
       }
     } finally {
-      rmSync(outDir, { recursive: true, force: true });
+      rmSync(work, { recursive: true, force: true });
     }
   }
   if (check) {
