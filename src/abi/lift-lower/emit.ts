@@ -375,7 +375,9 @@ export class Emitter {
       const body = [`ptr >>>= 0; len >>>= 0;`, `rt.check(FN, cx, ptr, ${el.align}, len * ${el.size});`];
       const typed = layout.source === 'list' ? typedArrayName(el) : null;
       if (typed !== null) {
-        body.push(`return new ${typed}(cx.dv.buffer.slice(ptr, ptr + len * ${el.size}));`);
+        // ptr is aligned (checked above), so a cached view indexes it exactly; slice copies out.
+        const shift = Math.log2(el.size);
+        body.push(`return rt.view(cx, ${lit(typed)}).slice(ptr >>> ${shift}, (ptr >>> ${shift}) + len);`);
       } else if (layout.source === 'map' && el.kind === 'record') {
         const [k, val] = el.fields;
         if (k === undefined || val === undefined) throw new Error('map entry without key and value');
@@ -413,9 +415,7 @@ export class Emitter {
       body.push(`const ptr = rt.alloc(FN, cx, len * ${el.size}, ${el.align});`);
       if (typed !== null) {
         body.push(
-          typed === 'Uint8Array'
-            ? `if (v instanceof Uint8Array) { cx.u8.set(v, ptr); return ptr; }`
-            : `if (v instanceof ${typed}) { cx.u8.set(new Uint8Array(v.buffer, v.byteOffset, len * ${el.size}), ptr); return ptr; }`,
+          `if (v instanceof ${typed}) { rt.view(cx, ${lit(typed)}).set(v, ptr >>> ${Math.log2(el.size)}); return ptr; }`,
         );
       }
       if (layout.source === 'map' && el.kind === 'record') {

@@ -50,7 +50,35 @@ export interface CallContext {
   readonly handles: HandleHooks;
   dv: DataView;
   u8: Uint8Array;
+  /** Typed-array views of memory by class name, made on first use (see `rt.view`). */
+  views: Map<string, TypedView>;
 }
+
+/** The typed arrays lists of numbers use; all index memory from offset 0. */
+export type TypedView =
+  | Uint8Array
+  | Int8Array
+  | Uint16Array
+  | Int16Array
+  | Uint32Array
+  | Int32Array
+  | BigUint64Array
+  | BigInt64Array
+  | Float32Array
+  | Float64Array;
+
+const VIEW_CLASSES: Record<string, new (buffer: ArrayBuffer) => TypedView> = {
+  Uint8Array,
+  Int8Array,
+  Uint16Array,
+  Int16Array,
+  Uint32Array,
+  Int32Array,
+  BigUint64Array,
+  BigInt64Array,
+  Float32Array,
+  Float64Array,
+};
 
 const contexts = new WeakMap<AbiInstance, CallContext>();
 
@@ -59,7 +87,13 @@ export function callContext(instance: AbiInstance): CallContext {
   let cx = contexts.get(instance);
   if (cx === undefined) {
     const buffer = instance.memory.buffer;
-    cx = { instance, handles: instance.handles ?? indexHandles, dv: new DataView(buffer), u8: new Uint8Array(buffer) };
+    cx = {
+      instance,
+      handles: instance.handles ?? indexHandles,
+      dv: new DataView(buffer),
+      u8: new Uint8Array(buffer),
+      views: new Map(),
+    };
     contexts.set(instance, cx);
   } else {
     rt.refresh(cx);
@@ -119,7 +153,20 @@ export const rt = {
     if (cx.dv.buffer !== buffer) {
       cx.dv = new DataView(buffer);
       cx.u8 = new Uint8Array(buffer);
+      cx.views.clear();
     }
+  },
+
+  /** A cached view of memory as typed array class `name` (valid until memory grows). */
+  view(cx: CallContext, name: string): TypedView {
+    let view = cx.views.get(name);
+    if (view === undefined) {
+      const make = VIEW_CLASSES[name];
+      if (make === undefined) throw new TypeError(`no typed array class ${name}`);
+      view = new make(cx.u8.buffer as ArrayBuffer);
+      cx.views.set(name, view);
+    }
+    return view;
   },
 
   /** Traps unless [ptr, ptr + size) is inside memory and ptr is aligned. */
