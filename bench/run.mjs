@@ -15,6 +15,7 @@
  */
 import { spawnSync } from 'node:child_process';
 import { rmSync } from 'node:fs';
+import { cpus, loadavg } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { _addPreopen } from '@bytecodealliance/preview2-shim/filesystem';
@@ -99,6 +100,8 @@ try {
     ['parse+resolve, warm (median)', median(warm), median(jcoWarm), 10],
     ['`witgen wit <tree>` CLI wall clock (median)', median(cliWall), null, 300],
     ['node -e "" start-up floor (median)', median(nodeWall), null, null],
+    // On a busy machine the floor moves a lot; what witgen adds is the difference.
+    ['CLI above the node start-up floor', median(cliWall) - median(nodeWall), null, null],
     ['import dist/index.js in a fresh process (median)', median(imports), null, null],
   ];
 
@@ -115,8 +118,12 @@ try {
   const widths = header.map((h, i) => Math.max(h.length, ...body.map((r) => r[i].length)));
   const line = (cells) => `| ${cells.map((c, i) => c.padEnd(widths[i])).join(' | ')} |`;
 
+  const load = loadavg()[0];
   console.log(`WASI 0.2.12 tree: ${packageCount} packages, ${interfaceCount} interfaces, ${typeCount} types`);
-  console.log(`Node ${process.version}; ${SPAWNS} fresh processes, ${WARM_RUNS} warm runs, ${JCO_RUNS} jco runs\n`);
+  console.log(
+    `Node ${process.version}; ${cpus().length} CPUs, load average ${load.toFixed(1)}; ` +
+      `${SPAWNS} fresh processes, ${WARM_RUNS} warm runs, ${JCO_RUNS} jco runs\n`,
+  );
   console.log(line(header));
   console.log(line(widths.map((w) => '-'.repeat(w))));
   for (const row of body) console.log(line(row));
