@@ -54,6 +54,16 @@ const GUESTS = [
       { file: 'kinds.latin1.component.wasm', encoding: 'compact-utf16' },
     ],
   },
+  {
+    // The same values through generated glue (utf8: the only encoding `witgen guest c` emits).
+    name: 'kinds-bindgen',
+    sources: ['guest.c', 'glue/kinds.c'],
+    includes: ['glue'],
+    glue: 'witgen',
+    wit: 'guests/c/kinds-bindgen/kinds.wit',
+    world: 'kinds',
+    components: [{ file: 'kinds-bindgen.component.wasm', encoding: 'utf8' }],
+  },
 ];
 
 /** Flags chosen for byte-identical output: no debug info, no build paths, stripped. */
