@@ -10,6 +10,8 @@ import { fuzzInput } from './fuzz-mutate.js';
 
 export interface FuzzJob {
   readonly corpus: readonly string[];
+  /** Indexes of corpus files that resolve unmutated (see fuzzInput). */
+  readonly preferred: readonly number[];
   readonly seed: number;
   readonly count: number;
   readonly budgetMs: number;
@@ -30,7 +32,7 @@ let resolved = 0;
 let rejected = 0;
 let maxMs = 0;
 for (let n = 0; n < job.count; n++) {
-  const input = fuzzInput(job.corpus, job.seed, n);
+  const input = fuzzInput(job.corpus, job.seed, n, job.preferred);
   // Announced before the input runs, so a hang names the exact input.
   send({ type: 'progress', n });
   const start = performance.now();
