@@ -5,7 +5,10 @@
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import { WitError } from '../../src/wit/errors.js';
-import { loadWitText } from '../../src/wit/load.js';
+import { isDeepStrictEqual } from 'node:util';
+import { loadWitText, type LoadedWit } from '../../src/wit/load.js';
+import { printPackages } from '../../src/wit/printer.js';
+import { canonicalPackages } from './canonical.js';
 import { fuzzInput } from './fuzz-mutate.js';
 
 export interface FuzzJob {
@@ -21,12 +24,32 @@ export type FuzzMessage =
   | { readonly type: 'progress'; readonly n: number }
   | { readonly type: 'crash'; readonly n: number; readonly error: string }
   | { readonly type: 'slow'; readonly n: number; readonly ms: number }
+  /** The input resolved, but printing it did not round-trip. */
+  | { readonly type: 'print'; readonly n: number; readonly error: string }
   | { readonly type: 'done'; readonly resolved: number; readonly rejected: number; readonly maxMs: number };
 
 const job = workerData as FuzzJob;
 const port = parentPort;
 if (!port) throw new Error('fuzz-worker must run in a worker thread');
 const send = (message: FuzzMessage): void => port.postMessage(message);
+
+/** Every package, the main one first: the text must resolve to the same model and reprint identically. */
+function printRoundTrip(loaded: LoadedWit): string | null {
+  const order = [...loaded.main, ...loaded.resolve.packages.map((_, id) => id).filter((id) => !loaded.main.includes(id))];
+  const text = printPackages(loaded.resolve, order);
+  let again: LoadedWit;
+  try {
+    again = loadWitText(text, { path: 'printed.wit', features: ['active'], allFeatures: true });
+  } catch (error) {
+    return `printed text does not resolve: ${error instanceof WitError ? error.render() : String(error)}\n${text}`;
+  }
+  if (!isDeepStrictEqual(canonicalPackages(again.resolve), canonicalPackages(loaded.resolve))) {
+    return `printed text resolves to a different model:\n${text}`;
+  }
+  const againOrder = [...again.main, ...again.resolve.packages.map((_, id) => id).filter((id) => !again.main.includes(id))];
+  const reprint = printPackages(again.resolve, againOrder);
+  return reprint === text ? null : `reprint differs:\n${text}\n---\n${reprint}`;
+}
 
 let resolved = 0;
 let rejected = 0;
@@ -37,8 +60,10 @@ for (let n = 0; n < job.count; n++) {
   send({ type: 'progress', n });
   const start = performance.now();
   try {
-    loadWitText(input.text, { path: 'fuzz.wit', features: ['active'], allFeatures: input.allFeatures });
+    const loaded = loadWitText(input.text, { path: 'fuzz.wit', features: ['active'], allFeatures: input.allFeatures });
     resolved++;
+    const problem = printRoundTrip(loaded);
+    if (problem !== null) send({ type: 'print', n, error: problem });
   } catch (error) {
     if (error instanceof WitError) rejected++;
     else send({ type: 'crash', n, error: error instanceof Error ? (error.stack ?? error.message) : String(error) });

@@ -1,6 +1,7 @@
 /**
  * Robustness: at least 10,000 mutated WIT inputs through `loadWitText`. Each
- * must end in a result or a WitError — never another exception, never a hang.
+ * must end in a result or a WitError — never another exception, never a hang —
+ * and each result must print to WIT that resolves to the same model.
  * Reproduce a failure with FUZZ_SEED=<seed> and the input number it reports;
  * hunt longer with FUZZ_COUNT=<n> and other seeds.
  */
@@ -67,13 +68,14 @@ async function bundleWorker(): Promise<string> {
 
 interface Outcome {
   crashes: { n: number; error: string }[];
+  printing: { n: number; error: string }[];
   slow: { n: number; ms: number }[];
   stalledAt: number | null;
   done: { resolved: number; rejected: number; maxMs: number } | null;
 }
 
 function runWorker(script: string, job: FuzzJob): Promise<Outcome> {
-  const outcome: Outcome = { crashes: [], slow: [], stalledAt: null, done: null };
+  const outcome: Outcome = { crashes: [], printing: [], slow: [], stalledAt: null, done: null };
   return new Promise((resolvePromise, reject) => {
     const worker = new Worker(script, { workerData: job });
     let lastN = 0;
@@ -88,6 +90,7 @@ function runWorker(script: string, job: FuzzJob): Promise<Outcome> {
       if (message.type === 'progress') lastN = message.n;
       else if (message.type === 'crash') outcome.crashes.push(message);
       else if (message.type === 'slow') outcome.slow.push(message);
+      else if (message.type === 'print') outcome.printing.push(message);
       else outcome.done = message;
     });
     worker.on('error', (error) => {
@@ -120,6 +123,11 @@ describe(`fuzz loadWitText (seed ${SEED})`, () => {
     expect(
       outcome.crashes.slice(0, 3).map(({ n, error }) => `input #${n} ${show(n)}\n${error}`),
       `${outcome.crashes.length} inputs threw something other than WitError`,
+    ).toEqual([]);
+    // Whatever resolves must also print to WIT that resolves to the same model.
+    expect(
+      outcome.printing.slice(0, 3).map(({ n, error }) => `input #${n} ${show(n)}\n${error}`),
+      `${outcome.printing.length} resolved inputs did not survive print + re-resolve`,
     ).toEqual([]);
     expect(
       outcome.slow.slice(0, 3).map(({ n, ms }) => `input #${n} took ${ms.toFixed(0)} ms: ${show(n)}`),
