@@ -458,9 +458,18 @@ class WitPrinter {
     this.line('}');
   }
 
+  /**
+   * Doc comments as `/// line`. A reader drops the indentation that all doc
+   * lines share; the one space written after `///` is that shared indentation.
+   * When every line already starts with whitespace (a tab, say), no space is
+   * added, so the reader removes nothing it should keep.
+   */
   private docs(docs: string | null): void {
     if (docs === null) return;
-    for (const text of docs.split('\n')) this.line(text === '' ? '///' : `/// ${text}`);
+    const lines = docs.split('\n');
+    const indented = lines.every((text) => text === '' || /^\s/.test(text));
+    const lead = indented ? '///' : '/// ';
+    for (const text of lines) this.line(text === '' ? '///' : `${lead}${text}`);
   }
 
   private stability(stability: Stability): void {

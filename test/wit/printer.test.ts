@@ -344,6 +344,16 @@ package bar:empty {
 `);
   });
 
+  it('writes doc comments that read back the same, whitespace included', () => {
+    const docs = ['/// plain', '///\tstarts with a tab', '///\rstarts with a carriage return', '/// a\n  ///   indented b', '/// a\n  ///\n  /// b'];
+    for (const doc of docs) {
+      const loaded = loadWitText(`package a:b;\ninterface i {\n  ${doc}\n  f: func();\n}\n`);
+      const again = loadWitText(printPackages(loaded.resolve, loaded.main));
+      const before = loaded.resolve.interfaces[0]!.functions.get('f')!.docs;
+      expect(again.resolve.interfaces[0]!.functions.get('f')!.docs, JSON.stringify(doc)).toBe(before);
+    }
+  });
+
   it('escapes keywords and nothing else', () => {
     expect(escapeName('interface')).toBe('%interface');
     expect(escapeName('error-context')).toBe('%error-context');
