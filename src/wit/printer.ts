@@ -116,7 +116,7 @@ class WitPrinter {
   constructor(private readonly resolve: Resolve) {}
 
   finish(): string {
-    return `${this.lines.join('\n')}\n`;
+    return this.lines.length === 0 ? '' : `${this.lines.join('\n')}\n`;
   }
 
   printPackage(id: PackageId, isMain: boolean): void {
@@ -133,10 +133,12 @@ class WitPrinter {
       this.depth++;
     }
 
-    let first = isMain ? false : true;
+    // A blank line after the `package ...;` header and between items; none
+    // right after a nested package's opening brace.
+    let needsBlank = isMain;
     const separate = (): void => {
-      if (!first) this.blank();
-      first = false;
+      if (needsBlank) this.blank();
+      needsBlank = true;
     };
     for (const [ifaceName, ifaceId] of pkg.interfaces) {
       const iface = this.interfaceAt(ifaceId);

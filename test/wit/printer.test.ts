@@ -361,6 +361,10 @@ package bar:empty {
     expect(escapeName('my-type')).toBe('my-type');
   });
 
+  it('prints nothing for no packages', () => {
+    expect(printPackages(new ResolveBuilder().resolve, [])).toBe('');
+  });
+
   it('is deterministic', () => {
     const b = new ResolveBuilder();
     const pkg = b.pkg('a', 'b');
