@@ -261,6 +261,7 @@ class PackageAppender {
       this.worlds.push(null);
       return null;
     }
+    const id = state.worlds.length;
     const convert = (entries: readonly UWorldEntry[]): Map<string, WorldEntry> => {
       const out = new Map<string, WorldEntry>();
       for (const entry of entries) {
@@ -286,6 +287,7 @@ class PackageAppender {
           item = { kind: 'function', func: this.updateFunction(item.func, entry.span) };
         }
         out.set(entryKey(key), { key, item });
+        state.noteWorldName(id, key, entry.span);
       }
       return out;
     };
@@ -297,7 +299,6 @@ class PackageAppender {
       docs: world.docs,
       stability: world.stability,
     });
-    const id = state.worlds.length - 1;
     this.worlds.push(id);
     return id;
   }

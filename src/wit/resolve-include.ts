@@ -61,8 +61,8 @@ function includeWorld(
   }
 
   const cloner = new Cloner(state, { kind: 'world', id: fromId }, { kind: 'world', id }, pkg);
-  for (const entry of imports) addIncluded(state, cloner, names, world.imports, entry, span, 'import', external);
-  for (const entry of exports) addIncluded(state, cloner, names, world.exports, entry, span, 'export', external);
+  for (const entry of imports) addIncluded(state, cloner, names, world.imports, entry, span, 'import', external, id);
+  for (const entry of exports) addIncluded(state, cloner, names, world.exports, entry, span, 'export', external, id);
 }
 
 function addIncluded(
@@ -74,6 +74,7 @@ function addIncluded(
   span: Span,
   desc: 'import' | 'export',
   external: boolean,
+  worldId: number,
 ): void {
   if (entry.key.kind === 'name') {
     const original = entry.key.name;
@@ -93,6 +94,7 @@ function addIncluded(
       state.fail('WIT_DUPLICATE', `${desc} of \`${name}\` shadows previously ${desc}ed items`, span);
     }
     target.set(entryKey(key), { key, item });
+    state.noteWorldName(worldId, key, span);
     return;
   }
 
@@ -260,10 +262,12 @@ function checkCaseInsensitiveNames(state: ResolveState, id: number, span: Span):
       const lower = key.name.toLowerCase();
       const prev = seen.get(lower);
       if (prev !== undefined && prev !== key.name) {
+        // Point at the later of the two names when we know where it is written.
+        const at = state.worldNameSpans.get(id)?.get(entryKey(key)) ?? span;
         state.fail(
           'WIT_DUPLICATE',
           `${desc} \`${key.name}\` in world \`${world.name}\` conflicts with ${desc} \`${prev}\` (kebab-case identifiers are case-insensitive)`,
-          span,
+          at,
         );
       }
       seen.set(lower, key.name);

@@ -62,6 +62,21 @@ export class ResolveState {
   readonly packages: Package[] = [];
   /** Package ids by `packageNameString`. */
   readonly packageNames = new Map<string, PackageId>();
+  /**
+   * Where each plain-named world import/export was written (or included),
+   * by world id and `entryKey`, for diagnostics about names.
+   */
+  readonly worldNameSpans = new Map<number, Map<string, Span>>();
+
+  noteWorldName(world: number, key: WorldKey, span: Span): void {
+    if (key.kind !== 'name') return;
+    let spans = this.worldNameSpans.get(world);
+    if (!spans) {
+      spans = new Map();
+      this.worldNameSpans.set(world, spans);
+    }
+    spans.set(entryKey(key), span);
+  }
 
   constructor(
     readonly sources: SourceMap,

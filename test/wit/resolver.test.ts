@@ -141,6 +141,15 @@ describe('kebab-case names are unique regardless of letter case', () => {
     ['variant v { x, y(u32), X }', 'case `X` conflicts with previous case `x`', 24],
     ['f: func(foo: u32, FOO: u64);', 'param `FOO` is defined more than once', 19],
   ];
+  it('world imports/exports: points at the later name', () => {
+    const error = witError(() =>
+      loadWitText('package ex:w;\nworld w {\n  export get-user: func();\n  export GET-USER: func();\n}\n'),
+    );
+    expect(error.code).toBe('WIT_DUPLICATE');
+    expect(error.detail).toContain('`GET-USER`');
+    expect(error.location).toMatchObject({ line: 4, column: 10 });
+  });
+
   for (const [item, message, column] of cases) {
     it(item, () => {
       const error = witError(() => loadWitText(`package ex:d;\ninterface i {\n${item}\n}\n`));
