@@ -35,7 +35,9 @@ function worldText(types: { text: string; decls: readonly string[] }[]): string 
 describe('random types cross a real wasm boundary intact (witgen and jco)', () => {
   it('for 4 random interfaces of 5 functions each', async () => {
     await fc.assert(
-      fc.asyncProperty(fc.array(witTypeArb({ resources: false }), { minLength: 5, maxLength: 5 }), async (types) => {
+      // No maps: jco 1.35's transpiled JS declares a loop variable twice (a
+      // SyntaxError) for a value holding two maps; maps are covered by roundtrip.test.ts.
+      fc.asyncProperty(fc.array(witTypeArb({ resources: false, maps: false }), { minLength: 5, maxLength: 5 }), async (types) => {
         const text = worldText(types);
         const harness = await roundtripHarness(text, 'w', scratch, identityAnswer);
         const answer = identityAnswer(harness.resolve);

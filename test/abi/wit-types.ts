@@ -22,8 +22,8 @@ export function join(parts: readonly WitType[]): readonly string[] {
   return parts.flatMap((p) => p.decls);
 }
 
-/** Random WIT types; `resources: false` leaves out resource handles. */
-export function witTypeArb(options: { resources?: boolean } = {}): fc.Arbitrary<WitType> {
+/** Random WIT types; `resources: false` / `maps: false` leave out resource handles / maps. */
+export function witTypeArb(options: { resources?: boolean; maps?: boolean } = {}): fc.Arbitrary<WitType> {
   const resource = fc.constant(null).map((): WitType => {
     const name = fresh('res');
     return { text: name, decls: [`resource ${name};`] };
@@ -72,9 +72,13 @@ export function witTypeArb(options: { resources?: boolean } = {}): fc.Arbitrary<
           if (err === null) return { text: `result<${ok?.text}>`, decls };
           return { text: `result<${ok === null ? '_' : ok.text}, ${err.text}>`, decls };
         }),
-      fc
-        .record({ k: prim(KEY_PRIMS), v: tie('t') })
-        .map(({ k, v }) => ({ text: `map<${k.text}, ${v.text}>`, decls: v.decls })),
+      ...(options.maps === false
+        ? []
+        : [
+            fc
+              .record({ k: prim(KEY_PRIMS), v: tie('t') })
+              .map(({ k, v }) => ({ text: `map<${k.text}, ${v.text}>`, decls: v.decls })),
+          ]),
     ),
   })).t;
 }

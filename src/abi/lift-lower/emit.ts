@@ -10,7 +10,7 @@
  */
 import type { CoreType } from '../core-types.js';
 import { flattenLayout } from '../flatten.js';
-import type { FlagsLayout, Layout, ListLayout, ScalarKind, VariantLayout } from '../layout.js';
+import { scalarSize, type FlagsLayout, type Layout, type ListLayout, type ScalarKind, type VariantLayout } from '../layout.js';
 import { camelCase } from './js-names.js';
 
 const lit = (value: unknown): string => JSON.stringify(value);
@@ -67,6 +67,7 @@ const DV_GET: Record<Exclude<ScalarKind, 'bool' | 'char'>, string> = {
   f64: 'getFloat64',
 };
 
+// Discriminants and flag words are little-endian; the flag is ignored for bytes.
 const UINT_GET = { u8: 'getUint8', u16: 'getUint16', u32: 'getUint32' } as const;
 const UINT_SET = { u8: 'setUint8', u16: 'setUint16', u32: 'setUint32' } as const;
 
@@ -142,7 +143,7 @@ export class Emitter {
   private loadScalar(kind: ScalarKind, p: string): string {
     if (kind === 'bool') return `(cx.dv.getUint8(${p}) !== 0)`;
     if (kind === 'char') return `rt.liftChar(FN, cx.dv.getUint32(${p}, true))`;
-    return `cx.dv.${DV_GET[kind]}(${p}, true)`;
+    return `cx.dv.${DV_GET[kind]}(${p}${scalarSize(kind) > 1 ? ', true' : ''})`;
   }
 
   private storeScalar(kind: ScalarKind, v: string, p: string, out: string[]): void {
@@ -164,7 +165,7 @@ export class Emitter {
         );
         return;
       default:
-        out.push(`cx.dv.${DV_GET[kind].replace('get', 'set')}(${p}, ${v}, true);`);
+        out.push(`cx.dv.${DV_GET[kind].replace('get', 'set')}(${p}, ${v}${scalarSize(kind) > 1 ? ', true' : ''});`);
     }
   }
 
