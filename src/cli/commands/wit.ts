@@ -28,12 +28,12 @@ export function witCommand(path: string, options: WitCommandOptions = {}): strin
 }
 
 /** `--features a,b --features c` → `['a', 'b', 'c']`. */
-function collectFeatures(value: string, previous: string[]): string[] {
+function collectFeatures(value: string, previous: string[] | undefined): string[] {
   const names = value.split(',').map((name) => name.trim());
   if (names.some((name) => name === '')) {
     throw new InvalidArgumentError('feature names must not be empty');
   }
-  return [...previous, ...names];
+  return [...(previous ?? []), ...names];
 }
 
 export function registerWitCommand(program: Command): void {
@@ -43,7 +43,7 @@ export function registerWitCommand(program: Command): void {
     .argument('<path>', 'a .wit file, or a directory of .wit files with an optional deps/ folder')
     .option('-w, --world <name>', 'check that this world exists in the main package')
     .option('--json', 'print the resolved model as wasm-tools Resolve JSON instead of WIT')
-    .option('--features <names>', 'enable @unstable features (comma-separated, repeatable)', collectFeatures, [])
+    .option('--features <names>', 'enable @unstable features (comma-separated, repeatable)', collectFeatures)
     .option('--all-features', 'enable every @unstable feature')
     .action((path: string, options: WitCommandOptions) => {
       process.stdout.write(witCommand(path, options));
