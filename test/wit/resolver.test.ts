@@ -196,7 +196,7 @@ describe('loading from disk', () => {
   const wasiRoot = fileURLToPath(
     new URL('../../node_modules/@bytecodealliance/jco/lib/wit/builtin/0.2.12', import.meta.url),
   );
-  it.skipIf(!existsSync(wasiRoot))('resolves the WASI 0.2 tree quickly', () => {
+  it.skipIf(!existsSync(wasiRoot))('resolves the WASI 0.2 tree (speed is measured by npm run bench, not here)', () => {
     const dir = tempDir();
     mkdirSync(join(dir, 'deps'));
     for (const pkg of readdirSync(wasiRoot)) {
@@ -215,16 +215,5 @@ describe('loading from disk', () => {
     expect(importNames).toContain('preopens');
     expect(world?.exports.length).toBe(1);
 
-    // Warm up, then take the best of several loads so that other work on a
-    // shared machine does not decide the outcome. About 10 ms on an idle
-    // machine once the JIT has warmed up; the bound leaves room for CI.
-    for (let i = 0; i < 5; i++) loadWit(dir);
-    let best = Number.POSITIVE_INFINITY;
-    for (let i = 0; i < 10; i++) {
-      const start = performance.now();
-      loadWit(dir);
-      best = Math.min(best, performance.now() - start);
-    }
-    expect(best).toBeLessThan(60);
   });
 });
