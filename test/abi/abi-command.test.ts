@@ -45,6 +45,17 @@ describe('witgen abi', () => {
     );
   });
 
+  it('uses the async ABI for async functions with --async-abi', () => {
+    const find = (mode?: 'sync' | 'callback' | 'stackful') =>
+      (JSON.parse(abiCommand(fixture, { world: 'everything', json: true, asyncAbi: mode })) as { kind: string; name: string }[]).filter(
+        (s) => s.name === 'slow',
+      );
+    expect(find()).toContainEqual(expect.objectContaining({ kind: 'import', params: Array(7).fill('i32'), results: [] }));
+    expect(find('callback')).toContainEqual(expect.objectContaining({ kind: 'import', params: ['i32', 'i32'], results: ['i32'] }));
+    expect(find('callback')).toContainEqual(expect.objectContaining({ kind: 'export', results: ['i32'] }));
+    expect(find('stackful')).toContainEqual(expect.objectContaining({ kind: 'export', results: [] }));
+  });
+
   it('reports an unknown world as a WitError', () => {
     expect(() => abiCommand(fixture, { world: 'nope' })).toThrow(WitError);
   });

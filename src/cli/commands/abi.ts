@@ -16,7 +16,11 @@ export interface AbiCommandOptions {
   readonly allFeatures?: boolean;
   /** Also list resource intrinsics (`[resource-drop]r`, `[resource-new]r`, `[resource-rep]r`, `[dtor]r`). */
   readonly intrinsics?: boolean;
+  /** How `async` functions are lifted/lowered: the sync ABI (default), or the async ABI with a callback or stackful. */
+  readonly asyncAbi?: 'sync' | 'callback' | 'stackful';
 }
+
+const ASYNC_MODES = { sync: 'sync', callback: 'async-callback', stackful: 'async-stackful' } as const;
 
 /** Everything `witgen abi` does, as a function: returns the text to print. Throws WitError. */
 export function abiCommand(path: string, options: AbiCommandOptions): string {
@@ -26,7 +30,7 @@ export function abiCommand(path: string, options: AbiCommandOptions): string {
   };
   const loaded = loadWit(path, witOptions);
   const worldId = selectWorld(loaded, options.world);
-  const signatures = coreSignatures(loaded.resolve, worldId);
+  const signatures = coreSignatures(loaded.resolve, worldId, { async: ASYNC_MODES[options.asyncAbi ?? 'sync'] });
   if (options.intrinsics) {
     for (const i of resourceIntrinsics(loaded.resolve, worldId)) {
       // Intrinsics of exported resources come from the `[export]` side of the interface.
@@ -48,6 +52,11 @@ function collectFeatures(value: string, previous: string[]): string[] {
   return [...previous, ...names];
 }
 
+function parseAsyncMode(value: string): 'sync' | 'callback' | 'stackful' {
+  if (value === 'sync' || value === 'callback' || value === 'stackful') return value;
+  throw new InvalidArgumentError(`expected sync, callback or stackful, found \`${value}\``);
+}
+
 export function registerAbiCommand(program: Command): void {
   program
     .command('abi')
@@ -57,6 +66,7 @@ export function registerAbiCommand(program: Command): void {
     .option('--json', 'print an array of { kind, interface, name, params, results }')
     .option('--features <names>', 'enable @unstable features (comma-separated, repeatable)', collectFeatures, [])
     .option('--all-features', 'enable every @unstable feature')
+    .option('--async-abi <mode>', 'ABI of async functions: sync (default), callback or stackful', parseAsyncMode)
     .option('--intrinsics', 'also list resource intrinsics ([resource-drop]r, [resource-new]r, [resource-rep]r, [dtor]r)')
     .action((path: string, options: AbiCommandOptions) => {
       process.stdout.write(abiCommand(path, options));
