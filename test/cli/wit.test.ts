@@ -101,6 +101,13 @@ describe('witgen (built CLI)', () => {
     );
   });
 
+  it('prints exactly wit-parser\'s Resolve JSON for a corpus case with deps', () => {
+    const corpus = join(repoRoot, '../shared/conformance/wit-parser');
+    const result = cli.run(['wit', join(corpus, 'foreign-deps'), '--json', '--features', 'active']);
+    expect(result.stderr).toBe('');
+    expect(JSON.parse(result.stdout)).toEqual(JSON.parse(readFileSync(join(corpus, 'foreign-deps.wit.json'), 'utf8')));
+  });
+
   it('checks --world', () => {
     const ok = cli.run(['wit', 'wit', '--world', 'plugin']);
     expect(ok.status).toBe(0);
