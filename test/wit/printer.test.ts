@@ -442,14 +442,31 @@ class WasmTools {
   private nextId = 0;
 
   /** `wit` is WIT source text, or `{ path }` of a file or directory for wasm-tools to read. */
-  view(wit: string | { path: string }, world: string, timeoutMs: number): Promise<WasmToolsView> {
-    const worker = (this.worker ??= new Worker(new URL('./jco-world-worker.mjs', import.meta.url)));
+  async view(wit: string | { path: string }, world: string, timeoutMs: number): Promise<WasmToolsView> {
+    if (!this.worker) {
+      this.worker = new Worker(new URL('./jco-world-worker.mjs', import.meta.url));
+      // The first call also compiles jco's wasm; keep that out of the per-world budget.
+      await this.ask(this.worker, { witSource: 'package a:b;\nworld w {}\n', world: 'a:b/w' }, 60_000);
+      if (!this.worker) return { timeout: true };
+    }
+    const source = typeof wit === 'string' ? { witSource: wit } : { witPath: wit.path };
+    return this.ask(this.worker, { ...source, world }, timeoutMs);
+  }
+
+  private ask(
+    worker: Worker,
+    request: { witSource?: string; witPath?: string; world: string },
+    timeoutMs: number,
+  ): Promise<WasmToolsView> {
     const id = this.nextId++;
     return new Promise((settle) => {
+      const retire = (): void => {
+        void worker.terminate();
+        if (this.worker === worker) this.worker = null;
+      };
       const timer = setTimeout(() => {
         worker.off('message', onMessage);
-        void worker.terminate();
-        this.worker = null;
+        retire();
         settle({ timeout: true });
       }, timeoutMs);
       const onMessage = (message: { id: number; wit?: string; error?: string }): void => {
@@ -462,15 +479,11 @@ class WasmTools {
         }
         // After a trap (a wasm-tools panic) jco's component instance refuses
         // every later call, so the next question goes to a fresh worker.
-        if (message.error?.includes('wasm trap')) {
-          void worker.terminate();
-          this.worker = null;
-        }
+        if (message.error?.includes('wasm trap')) retire();
         settle({ error: message.error ?? 'unknown error' });
       };
       worker.on('message', onMessage);
-      const source = typeof wit === 'string' ? { witSource: wit } : { witPath: wit.path };
-      worker.postMessage({ id, world, ...source });
+      worker.postMessage({ id, ...request });
     });
   }
 
