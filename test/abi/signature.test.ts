@@ -128,39 +128,54 @@ function synthWorldText(names: string[]): string {
   return `\nworld ${SYNTH_WORLD} {\n${items.join('\n')}\n}\n`;
 }
 
-function corpusWorlds(): WorldCase[] {
-  if (!existsSync(corpus)) return [];
+/** A corpus case whose reference JSON could not be read (reported as a failing test, not a crashed suite). */
+interface BrokenCase {
+  readonly name: string;
+  readonly error: unknown;
+}
+
+function corpusWorlds(): { cases: WorldCase[]; broken: BrokenCase[] } {
   const cases: WorldCase[] = [];
+  const broken: BrokenCase[] = [];
+  if (!existsSync(corpus)) return { cases, broken };
   for (const entry of readdirSync(corpus).sort()) {
     if (!entry.endsWith('.wit.json')) continue;
-    const file = entry.slice(0, -'.json'.length);
-    const name = file.slice(0, -'.wit'.length);
-    const isDir = existsSync(path.join(corpus, name)) && statSync(path.join(corpus, name)).isDirectory();
-    const inputPath = path.join(corpus, isDir ? name : file);
-    const resolve = resolveFromJson(readFileSync(path.join(corpus, entry), 'utf8'));
-    const depFiles = isDir ? readdirSync(inputPath, { recursive: true }).map(String) : [];
-    const hasWat = depFiles.some((f) => f.endsWith('.wat'));
-    const wasmDeps = hasWat || depFiles.some((f) => f.endsWith('.wasm'));
-    const plainInput = async (): Promise<WitInput> =>
-      hasWat ? { path: await copyCase(inputPath, null) } : { path: inputPath };
-    resolve.worlds.forEach((_, worldId) => {
-      const spec = qualifiedWorld(resolve, worldId);
-      if (spec !== null) cases.push({ name, input: plainInput, resolve, worldId, spec, wasmDeps });
-    });
-    if (resolve.worlds.length > 0) continue;
-    const text = isDir ? '' : readFileSync(inputPath, 'utf8');
-    // Appending a world needs a top-level package header (not only nested `package x { }` blocks).
-    if (!isDir && !/^\s*package\s+[^;{]+;/m.test(text)) continue;
-    const synth = addSynthWorld(resolve);
-    if (synth === null) continue;
-    const spec = qualifiedWorld(resolve, synth.worldId);
-    if (spec === null) continue;
-    const extra = synthWorldText(synth.names);
-    const input = async (): Promise<WitInput> =>
-      isDir ? { path: await copyCase(inputPath, extra) } : { source: text + extra };
-    cases.push({ name: `${name} (synthesized world)`, input, resolve, worldId: synth.worldId, spec, wasmDeps });
+    try {
+      corpusCase(entry, cases);
+    } catch (error) {
+      broken.push({ name: entry, error });
+    }
   }
-  return cases;
+  return { cases, broken };
+}
+
+function corpusCase(entry: string, cases: WorldCase[]): void {
+  const file = entry.slice(0, -'.json'.length);
+  const name = file.slice(0, -'.wit'.length);
+  const isDir = existsSync(path.join(corpus, name)) && statSync(path.join(corpus, name)).isDirectory();
+  const inputPath = path.join(corpus, isDir ? name : file);
+  const resolve = resolveFromJson(readFileSync(path.join(corpus, entry), 'utf8'));
+  const depFiles = isDir ? readdirSync(inputPath, { recursive: true }).map(String) : [];
+  const hasWat = depFiles.some((f) => f.endsWith('.wat'));
+  const wasmDeps = hasWat || depFiles.some((f) => f.endsWith('.wasm'));
+  const plainInput = async (): Promise<WitInput> =>
+    hasWat ? { path: await copyCase(inputPath, null) } : { path: inputPath };
+  resolve.worlds.forEach((_, worldId) => {
+    const spec = qualifiedWorld(resolve, worldId);
+    if (spec !== null) cases.push({ name, input: plainInput, resolve, worldId, spec, wasmDeps });
+  });
+  if (resolve.worlds.length > 0) return;
+  const text = isDir ? '' : readFileSync(inputPath, 'utf8');
+  // Appending a world needs a top-level package header (not only nested `package x { }` blocks).
+  if (!isDir && !/^\s*package\s+[^;{]+;/m.test(text)) return;
+  const synth = addSynthWorld(resolve);
+  if (synth === null) return;
+  const spec = qualifiedWorld(resolve, synth.worldId);
+  if (spec === null) return;
+  const extra = synthWorldText(synth.names);
+  const input = async (): Promise<WitInput> =>
+    isDir ? { path: await copyCase(inputPath, extra) } : { source: text + extra };
+  cases.push({ name: `${name} (synthesized world)`, input, resolve, worldId: synth.worldId, spec, wasmDeps });
 }
 
 function key(s: DummySignature): string {
@@ -213,12 +228,18 @@ function fixtureWorlds(): { file: string; world: string }[] {
     });
 }
 
-const worlds = corpusWorlds();
+const { cases: worlds, broken } = corpusWorlds();
 
 describe('core signatures match wit-component dummy modules', () => {
   it('finds the conformance corpus', () => {
     expect(worlds.length).toBeGreaterThan(20);
   });
+
+  for (const b of broken) {
+    it(`${b.name}: reference Resolve JSON is readable`, () => {
+      throw b.error;
+    });
+  }
 
   for (const c of worlds) {
     let reference: Promise<{ input: WitInput; expected: DummySignature[]; intrinsics: DummyIntrinsic[] }> | undefined;

@@ -148,10 +148,15 @@ function isResourceIntrinsic(name: string): boolean {
   return /^[a-z0-9-]+_(drop|new|rep)$/.test(name);
 }
 
-/** The version spelling the cm32p2 mangling uses in interface names. */
+/**
+ * The version spelling the cm32p2 mangling uses in interface names: build
+ * metadata dropped; a release shortened to what semver treats as compatible
+ * (`1.2.3` → `1`, `0.2.3` → `0.2`, `0.0.3` stays); pre-releases kept whole.
+ */
 export function shortVersion(version: string): string {
-  const match = /^(\d+)\.(\d+)\.(\d+)$/.exec(version);
-  if (!match) return version;
+  const withoutBuild = version.replace(/\+.*$/, '');
+  const match = /^(\d+)\.(\d+)\.(\d+)$/.exec(withoutBuild);
+  if (!match) return withoutBuild;
   const [, major, minor, patch] = match;
   if (major !== '0') return major as string;
   if (minor !== '0') return `0.${minor}`;
