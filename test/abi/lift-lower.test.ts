@@ -223,6 +223,23 @@ describe('function adapters', () => {
     );
   });
 
+  it('traps on misaligned return pointers and misaligned realloc results', () => {
+    const r = emptyResolve();
+    const instance = testInstance();
+    const f = { ...func(['u32'], 'string'), name: 'get' };
+    // Import side: the guest's return pointer must be aligned for (ptr, len).
+    const trampoline = compileImportTrampoline(r, f).value(instance, () => 'x');
+    expect(trapOf(() => trampoline(1, 2))).toMatchObject({ reason: 'misaligned-pointer', func: 'get' });
+    // Export side: the pointer the core function returns must be aligned too.
+    const call = compileExportCall(r, f).value(instance, () => 6);
+    expect(trapOf(() => call(1))).toMatchObject({ reason: 'misaligned-pointer' });
+    // And realloc must hand back aligned memory.
+    const g = { ...func(['string'], null), name: 'put' };
+    const badRealloc = { memory: instance.memory, realloc: () => 3 };
+    const put = compileExportCall(r, { ...g, params: Array(9).fill({ name: 's', type: 'string' }) }).value(badRealloc, () => 0);
+    expect(trapOf(() => put(...Array(9).fill('s')))).toMatchObject({ reason: 'misaligned-pointer', func: 'put' });
+  });
+
   it('names the function in traps raised while adapting a call', () => {
     const r = emptyResolve();
     const f = { ...func(['char'], null), name: '[method]counter.inc' };
