@@ -1,6 +1,12 @@
 /**
- * The ABI plan: how WIT values are laid out in linear memory and flattened
- * into core wasm values, and the core signatures of a world's functions.
+ * The ABI plan: one answer, for every consumer, to how WIT values cross the
+ * component boundary.
+ *
+ * - layout.ts: canonical size/alignment/offsets of every type (a `Layout` tree, memoised per TypeId)
+ * - flatten.ts: flat core types of values and functions (spilling, return pointers, async ABI)
+ * - signature.ts / resources.ts: core signatures and resource intrinsics of a world (`witgen abi`)
+ * - cabi.ts: the wasm32 C ABI (BasicCABI) for legacy `extern "C"` modules
+ * - lift-lower/: JavaScript lift/lower code compiled once per function signature
  */
 export * from './core-types.js';
 export * from './errors.js';
