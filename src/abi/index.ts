@@ -15,7 +15,12 @@ export * from './flatten.js';
 export * from './signature.js';
 export * from './cabi.js';
 export * from './lift-lower/trap.js';
-export * from './lift-lower/runtime.js';
+export {
+  indexHandles,
+  type AbiInstance,
+  type HandleHooks,
+  type StringEncoding,
+} from './lift-lower/runtime.js';
 export * from './lift-lower/compile.js';
 export { camelCase } from './lift-lower/js-names.js';
 export * from './resources.js';

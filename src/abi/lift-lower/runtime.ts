@@ -38,7 +38,7 @@ export const indexHandles: HandleHooks = {
   lift: (_kind, _target, index) => index >>> 0,
   lower: (kind, _target, value) => {
     if (typeof value !== 'number' || !Number.isInteger(value) || value < 0 || value > 0xffffffff) {
-      throw new TypeError(`expected a ${kind} handle index, found ${describe(value)}`);
+      throw new TypeError(`expected a ${kind} handle index, found ${describeValue(value)}`);
     }
     return value;
   },
@@ -117,7 +117,8 @@ const LONE_SURROGATE = /\p{Cs}/u;
 export const MAX_STRING_BYTE_LENGTH = 0x7fffffff;
 export const UTF16_TAG = 0x80000000;
 
-export function describe(value: unknown): string {
+/** A short description of a JS value for error messages. */
+export function describeValue(value: unknown): string {
   if (typeof value === 'string') return `string ${JSON.stringify(value.length > 40 ? `${value.slice(0, 40)}…` : value)}`;
   if (typeof value === 'bigint') return `bigint ${value}n`;
   if (value === null) return 'null';
@@ -135,7 +136,7 @@ export const rt = {
   },
 
   invalid(func: string, expected: string, value: unknown): never {
-    throw new AbiTrap(func, 'invalid-value', `expected ${expected}, found ${describe(value)}`);
+    throw new AbiTrap(func, 'invalid-value', `expected ${expected}, found ${describeValue(value)}`);
   },
 
   /**
