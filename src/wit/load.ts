@@ -5,8 +5,10 @@
  *
  * Layout (as wit-parser reads it): `path` is a `.wit` file, or a directory
  * whose `*.wit` files form one package; `path/deps/` may hold one directory
- * per package (its `*.wit` files; no nested `deps/`) and single `.wit`
- * files. Other entries of `deps/` are ignored.
+ * per package (its `*.wit` files; no nested `deps/`), single `.wit`
+ * files, and WIT packages encoded as components (`.wasm` binaries, `.wat`
+ * text; decode.ts), which are merged first, in name order. Other entries of
+ * `deps/` are ignored.
  */
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
@@ -15,7 +17,9 @@ import { WitError } from './errors.js';
 import type { PackageId, Resolve, WorldId } from './model.js';
 import { packageNameString } from './model.js';
 import { parseFile } from './parser.js';
-import { groupFiles, resolveGroups, type PackageGroup } from './resolver.js';
+import { decodeWitPackage, mergeDecoded } from './decode.js';
+import { groupFiles, resolveGroups, type DecodedDep, type PackageGroup } from './resolver.js';
+import { ResolveState } from './resolve-state.js';
 import { SourceMap } from './source.js';
 
 export interface WitOptions {
@@ -32,47 +36,126 @@ export interface LoadedWit {
   sources: SourceMap;
 }
 
-/** `path` is a .wit file or a directory of .wit files with an optional deps/ folder. Throws WitError. */
+/**
+ * `path` is a .wit file, a directory of .wit files with an optional deps/
+ * folder, or a wasm-encoded WIT package (binary). WIT packages in deps/ may
+ * be wasm binaries (`.wasm`); WebAssembly text (`.wat`) needs an assembler,
+ * which only `loadWitAsync` loads. Throws WitError.
+ */
 export function loadWit(path: string, options: WitOptions = {}): LoadedWit {
-  const sources = new SourceMap();
-  const isDir = statPath(path).isDirectory();
-  const main = isDir ? readDirGroup(path, sources) : readFileGroup(path, sources);
-  const deps: PackageGroup[] = [];
-  const skippedBinaries: string[] = [];
-  if (isDir) {
-    const depsDir = join(path, 'deps');
-    if (exists(depsDir)) {
-      for (const name of listDir(depsDir).sort(compareNames)) {
-        const entry = join(depsDir, name);
-        if (statPath(entry).isDirectory()) deps.push(readDirGroup(entry, sources));
-        else if (name.endsWith('.wit')) deps.push(readFileGroup(entry, sources));
-        else if (name.endsWith('.wasm') || name.endsWith('.wat')) skippedBinaries.push(entry);
-      }
-    }
-  }
-  try {
-    return finish(main, deps, sources, options);
-  } catch (error) {
-    throw explainSkipped(error, skippedBinaries);
-  }
+  return loadAssembled(path, options, new Map());
 }
 
 /**
- * wasm-encoded WIT packages in `deps/` (`.wasm`, `.wat`) are not decoded; when
- * a package is then missing, say which files were skipped.
+ * `loadWit`, plus WIT packages encoded as WebAssembly text (`.wat`), which
+ * are assembled with jco's wasm-tools first. jco is imported only when such
+ * a file exists. Throws WitError.
  */
-function explainSkipped(error: unknown, skipped: readonly string[]): unknown {
-  if (!(error instanceof WitError) || error.code !== 'WIT_PACKAGE' || skipped.length === 0) return error;
-  if (!error.detail.includes('not found')) return error;
-  const note = `; wasm-encoded WIT packages are not supported, so these deps were skipped: ${skipped.join(', ')}`;
-  return new WitError(error.code, `${error.detail}${note}`, error.location, error.snippet);
+export async function loadWitAsync(path: string, options: WitOptions = {}): Promise<LoadedWit> {
+  const assembled = new Map<string, Uint8Array>();
+  const watFiles = findWatFiles(path);
+  if (watFiles.length > 0) {
+    const { parse } = await import('@bytecodealliance/jco');
+    for (const file of watFiles) {
+      try {
+        assembled.set(file, await parse(readText(file)));
+      } catch (error) {
+        if (error instanceof WitError) throw error;
+        const reason = error instanceof Error ? error.message : String(error);
+        throw new WitError('WIT_PACKAGE', `${file}: invalid WebAssembly text: ${reason}`);
+      }
+    }
+  }
+  return loadAssembled(path, options, assembled);
+}
+
+/** What a WIT input file holds, judged by its contents as wit-parser does (extension only for `.wat`). */
+type FileKind = 'wit' | 'wasm' | 'wat';
+
+function fileKind(path: string, bytes: Uint8Array): FileKind {
+  if (bytes[0] === 0x00 && bytes[1] === 0x61 && bytes[2] === 0x73 && bytes[3] === 0x6d) return 'wasm';
+  if (path.endsWith('.wat') || looksLikeWat(bytes)) return 'wat';
+  return 'wit';
+}
+
+/** WebAssembly text starts with `(` after whitespace and `;;` comments; WIT never does. */
+function looksLikeWat(bytes: Uint8Array): boolean {
+  const text = new TextDecoder().decode(bytes.subarray(0, 4096));
+  const stripped = text.replace(/^(?:\s+|;;[^\n]*(?:\n|$))*/u, '');
+  return stripped.startsWith('(');
+}
+
+/** The .wat files loadWit would meet: `path` itself, or the entries of its deps/ folder. */
+function findWatFiles(path: string): string[] {
+  const isWatFile = (file: string): boolean => fileKind(file, readBytes(file)) === 'wat';
+  if (!statPath(path).isDirectory()) return isWatFile(path) ? [path] : [];
+  const depsDir = join(path, 'deps');
+  if (!exists(depsDir)) return [];
+  return listDir(depsDir)
+    .sort(compareNames)
+    .map((name) => join(depsDir, name))
+    .filter((entry) => isDepFile(entry) && isWatFile(entry));
+}
+
+/** deps/ entries read as packages besides directories: `.wit`, `.wasm` and `.wat` files. */
+function isDepFile(entry: string): boolean {
+  return (entry.endsWith('.wit') || entry.endsWith('.wasm') || entry.endsWith('.wat')) && !statPath(entry).isDirectory();
+}
+
+type ReadFile = { kind: 'group'; group: PackageGroup } | { kind: 'decoded'; dep: DecodedDep; main: PackageId };
+
+/** Reads one WIT input file: WIT text, a wasm binary, or (already assembled) WebAssembly text. */
+function readWitFile(path: string, sources: SourceMap, assembled: ReadonlyMap<string, Uint8Array>): ReadFile {
+  const bytes = readBytes(path);
+  const kind = fileKind(path, bytes);
+  if (kind === 'wit') return { kind: 'group', group: groupFiles([parseFile(sources, sources.add(path, decodeUtf8(path, bytes)))], sources) };
+  let binary = bytes;
+  if (kind === 'wat') {
+    const wasm = assembled.get(path);
+    if (wasm === undefined) {
+      throw new WitError('WIT_IO', `${path} is WebAssembly text, which loadWit cannot assemble; use loadWitAsync`);
+    }
+    binary = wasm;
+  }
+  const decoded = decodeWitPackage(binary, path);
+  return { kind: 'decoded', dep: { resolve: decoded.resolve, path }, main: decoded.main };
+}
+
+function loadAssembled(path: string, options: WitOptions, assembled: ReadonlyMap<string, Uint8Array>): LoadedWit {
+  const sources = new SourceMap();
+  const isDir = statPath(path).isDirectory();
+  if (!isDir) {
+    const read = readWitFile(path, sources, assembled);
+    if (read.kind === 'group') return finish(read.group, [], [], sources, options);
+    // A wasm-encoded package on its own: the Resolve is the decoded one.
+    const gates = { features: new Set(options.features ?? []), allFeatures: options.allFeatures ?? false };
+    const state = new ResolveState(sources, gates);
+    const ids = mergeDecoded(state, read.dep.resolve, path);
+    return { resolve: state.finish(), main: [ids[read.main] as PackageId], sources };
+  }
+  const main = readDirGroup(path, sources);
+  const deps: PackageGroup[] = [];
+  const decoded: DecodedDep[] = [];
+  const depsDir = join(path, 'deps');
+  if (exists(depsDir)) {
+    for (const name of listDir(depsDir).sort(compareNames)) {
+      const entry = join(depsDir, name);
+      if (statPath(entry).isDirectory()) deps.push(readDirGroup(entry, sources));
+      else if (isDepFile(entry)) {
+        const read = readWitFile(entry, sources, assembled);
+        if (read.kind === 'group') deps.push(read.group);
+        else decoded.push(read.dep);
+      }
+    }
+  }
+  return finish(main, deps, decoded, sources, options);
 }
 
 /** Resolves WIT source text given in memory (one file; may contain nested packages). Throws WitError. */
 export function loadWitText(text: string, options: WitOptions & { path?: string } = {}): LoadedWit {
   const sources = new SourceMap();
   const file = sources.add(options.path ?? '<input>.wit', text);
-  return finish(groupFiles([parseFile(sources, file)], sources), [], sources, options);
+  return finish(groupFiles([parseFile(sources, file)], sources), [], [], sources, options);
 }
 
 /** Picks a world: by name (`w`, or `ns:pkg/w`), or the single world of the main package. Throws WitError. */
@@ -138,9 +221,15 @@ export function selectWorld(loaded: LoadedWit, name?: string): WorldId {
   return id;
 }
 
-function finish(main: PackageGroup, deps: PackageGroup[], sources: SourceMap, options: WitOptions): LoadedWit {
+function finish(
+  main: PackageGroup,
+  deps: PackageGroup[],
+  decoded: DecodedDep[],
+  sources: SourceMap,
+  options: WitOptions,
+): LoadedWit {
   const gates = { features: new Set(options.features ?? []), allFeatures: options.allFeatures ?? false };
-  const { resolve, main: mainIds } = resolveGroups(main, deps, sources, gates);
+  const { resolve, main: mainIds } = resolveGroups(main, deps, sources, gates, decoded);
   return { resolve, main: mainIds, sources };
 }
 
@@ -156,10 +245,6 @@ function readDirGroup(dir: string, sources: SourceMap): PackageGroup {
     throw new WitError('WIT_PACKAGE', `no \`.wit\` files found in directory ${dir}`);
   }
   return groupFiles(files, sources);
-}
-
-function readFileGroup(path: string, sources: SourceMap): PackageGroup {
-  return groupFiles([parseFile(sources, sources.add(path, readText(path)))], sources);
 }
 
 function ioError(what: string, path: string, error: unknown): WitError {
@@ -193,12 +278,18 @@ function listDir(dir: string): string[] {
 }
 
 function readText(path: string): string {
-  let bytes: Buffer;
+  return decodeUtf8(path, readBytes(path));
+}
+
+function readBytes(path: string): Uint8Array {
   try {
-    bytes = readFileSync(path);
+    return readFileSync(path);
   } catch (error) {
     throw ioError('read', path, error);
   }
+}
+
+function decodeUtf8(path: string, bytes: Uint8Array): string {
   try {
     return new TextDecoder('utf-8', { fatal: true }).decode(bytes);
   } catch {

@@ -6,6 +6,7 @@
  */
 import type * as Ast from './ast.js';
 import { WitError } from './errors.js';
+import { mergeDecoded } from './decode.js';
 import type { PackageId, PackageName, Resolve } from './model.js';
 import { packageNameString } from './model.js';
 import type { SourceMap } from './source.js';
@@ -54,22 +55,44 @@ export interface ResolvedGroups {
   readonly main: PackageId[];
 }
 
+/** A Resolve decoded from a wasm-encoded WIT package (decode.ts), with the file it came from. */
+export interface DecodedDep {
+  readonly resolve: Resolve;
+  readonly path: string;
+}
+
 /**
  * Resolves the main group together with its dependencies into one
  * `Resolve`. Every package name must be defined once; packages are added in
  * dependency order (ties broken by name), as wit-parser orders them.
+ * Packages decoded from wasm come first, in the order given (wit-parser
+ * merges them as it meets them in `deps/`, before any WIT text is resolved).
  */
 export function resolveGroups(
   mainGroup: PackageGroup,
   deps: readonly PackageGroup[],
   sources: SourceMap,
   gates: FeatureSet,
+  decoded: readonly DecodedDep[] = [],
 ): ResolvedGroups {
+  const state = new ResolveState(sources, gates);
+  const decodedFrom = new Map<string, string>();
+  for (const dep of decoded) {
+    for (const id of mergeDecoded(state, dep.resolve, dep.path)) {
+      const key = packageNameString((state.packages[id] as { name: PackageName }).name);
+      if (!decodedFrom.has(key)) decodedFrom.set(key, dep.path);
+    }
+  }
+
   const byName = new Map<string, UnresolvedPackage>();
   for (const group of [mainGroup, ...deps]) {
     for (const pkg of [...group.nested, group.main]) {
       const key = packageNameString(pkg.name);
       const prev = byName.get(key);
+      const binary = decodedFrom.get(key);
+      if (binary !== undefined) {
+        throw WitError.at('WIT_PACKAGE', `package \`${key}\` is also defined by the wasm-encoded package ${binary}`, sources, pkg.nameSpan);
+      }
       if (prev) {
         const here = sources.location(pkg.nameSpan);
         const there = sources.location(prev.nameSpan);
@@ -105,7 +128,6 @@ export function resolveGroups(
   const sorted = [...byName.values()].sort((a, b) => comparePackageNames(a.name, b.name));
   for (const pkg of sorted) visit(pkg);
 
-  const state = new ResolveState(sources, gates);
   const ids = new Map<UnresolvedPackage, PackageId>();
   for (const pkg of order) ids.set(pkg, appendPackage(state, pkg));
   const main = [mainGroup.main, ...mainGroup.nested].map((p) => ids.get(p) as PackageId);
