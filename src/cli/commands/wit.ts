@@ -3,7 +3,7 @@
  * normalized WIT text, or as wasm-tools-compatible Resolve JSON with `--json`.
  */
 import { InvalidArgumentError, type Command } from 'commander';
-import { loadWit, selectWorld, type WitOptions } from '../../wit/load.js';
+import { loadWitAsync, selectWorld, type WitOptions } from '../../wit/load.js';
 import { toResolveJson } from '../../wit/json.js';
 import { printPackages } from '../../wit/printer.js';
 
@@ -16,12 +16,12 @@ export interface WitCommandOptions {
 }
 
 /** Everything `witgen wit` does, as a function: returns the text to print. Throws WitError. */
-export function witCommand(path: string, options: WitCommandOptions = {}): string {
+export async function witCommand(path: string, options: WitCommandOptions = {}): Promise<string> {
   const witOptions: WitOptions = {
     features: options.features ?? [],
     allFeatures: options.allFeatures ?? false,
   };
-  const loaded = loadWit(path, witOptions);
+  const loaded = await loadWitAsync(path, witOptions);
   if (options.world !== undefined) selectWorld(loaded, options.world);
   if (options.json) return `${JSON.stringify(toResolveJson(loaded.resolve), null, 2)}\n`;
   return printPackages(loaded.resolve, loaded.main);
@@ -45,7 +45,7 @@ export function registerWitCommand(program: Command): void {
     .option('--json', 'print the resolved model as wasm-tools Resolve JSON instead of WIT')
     .option('--features <names>', 'enable @unstable features (comma-separated, repeatable)', collectFeatures)
     .option('--all-features', 'enable every @unstable feature')
-    .action((path: string, options: WitCommandOptions) => {
-      process.stdout.write(witCommand(path, options));
+    .action(async (path: string, options: WitCommandOptions) => {
+      process.stdout.write(await witCommand(path, options));
     });
 }
