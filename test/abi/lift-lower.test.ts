@@ -157,6 +157,13 @@ describe('spec traps', () => {
     const r = emptyResolve();
     const instance = testInstance();
     expect(trapOf(() => codecOf(r, 'u8').lowerFlat(instance, 300)).reason).toBe('invalid-value');
+    for (const bad of [1.5, -1, 2 ** 32, Number.NaN, 1n, '1', null]) {
+      expect(trapOf(() => codecOf(r, 'u32').lowerFlat(instance, bad)).reason).toBe('invalid-value');
+    }
+    for (const bad of [2 ** 31, -(2 ** 31) - 1, 0.5, 1n]) {
+      expect(trapOf(() => codecOf(r, 's32').lowerFlat(instance, bad)).reason).toBe('invalid-value');
+    }
+    expect(codecOf(r, 's16').lowerFlat(instance, -32768)).toEqual([-32768]);
     expect(trapOf(() => codecOf(r, 'u64').lowerFlat(instance, 1)).reason).toBe('invalid-value');
     expect(trapOf(() => codecOf(r, 'char').lowerFlat(instance, 'ab')).reason).toBe('invalid-value');
     expect(trapOf(() => codecOf(r, 'string').lowerFlat(instance, '\ud800')).reason).toBe('invalid-value');

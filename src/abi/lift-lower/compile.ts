@@ -70,6 +70,46 @@ function syncAbi(resolve: Resolve, func: Func, context: 'lift' | 'lower', option
   return abi;
 }
 
+/** Whether moving a value of `layout` reads memory, allocates, or converts handles (needs a CallContext). */
+function usesContext(layout: Layout): boolean {
+  switch (layout.kind) {
+    case 'scalar':
+    case 'flags':
+      return false;
+    case 'string':
+    case 'list':
+    case 'handle':
+      return true;
+    case 'fixed-list':
+      return usesContext(layout.element);
+    case 'record':
+      return layout.fields.some((f) => usesContext(f.layout));
+    case 'variant':
+      return layout.cases.some((c) => c.layout !== null && usesContext(c.layout));
+  }
+}
+
+/**
+ * Statements that bind `cx` for one call. Calls that move only scalars skip
+ * it entirely (the lean path for `add(u32, u32) -> u32`); the others fetch
+ * the instance's context once per bound function and refresh its views.
+ */
+function contextPrologue(needed: boolean): { bind: string; call: string } {
+  if (!needed) return { bind: '', call: '' };
+  return {
+    bind: 'let context = null;',
+    call: 'const cx = context === null ? (context = callContext(instance)) : context;\nrt.refresh(cx);',
+  };
+}
+
+function needsContext(resolve: Resolve, func: Func, indirect: boolean): boolean {
+  return (
+    indirect ||
+    func.params.some((p) => usesContext(layoutOf(resolve, p.type))) ||
+    (func.result !== null && usesContext(layoutOf(resolve, func.result)))
+  );
+}
+
 function paramsLayout(resolve: Resolve, func: Func): Layout {
   return recordLayout(
     resolve,
@@ -90,7 +130,8 @@ export function compileExportCall(
 ): Compiled<ExportBinder> {
   const abi = syncAbi(resolve, func, 'lift', options);
   const em = new Emitter();
-  const body: string[] = ['const cx = callContext(instance);'];
+  const context = contextPrologue(needsContext(resolve, func, abi.paramsIndirect || abi.resultsIndirect));
+  const body: string[] = context.call ? [context.call] : [];
   const jsArgs = args('a', func.params.length);
   let coreArgs: string[];
   if (abi.paramsIndirect) {
@@ -107,7 +148,8 @@ export function compileExportCall(
     coreArgs = func.params.flatMap((p, i) => em.lowerFlat(layoutOf(resolve, p.type), jsArgs[i] as string, body));
   }
   body.push(`const ret = core(${coreArgs.join(', ')});`);
-  body.push('rt.refresh(cx);');
+  // The call may have grown memory.
+  if (context.call) body.push('rt.refresh(cx);');
   if (func.result === null) {
     body.push('if (postReturn) postReturn();', 'return undefined;');
   } else {
@@ -126,7 +168,7 @@ export function compileExportCall(
       body.push('return result;');
     }
   }
-  const source = `return function bind(instance, core, postReturn) {\nreturn function ${jsIdent(func.name)}(${jsArgs.join(', ')}) {\n${body.join('\n')}\n};\n};`;
+  const source = `return function bind(instance, core, postReturn) {\n${context.bind}\nreturn function ${jsIdent(func.name)}(${jsArgs.join(', ')}) {\n${body.join('\n')}\n};\n};`;
   return build<ExportBinder>(func.name, options.encoding ?? 'utf8', em.helperSource, source);
 }
 
@@ -139,7 +181,8 @@ export function compileImportTrampoline(
   const abi = syncAbi(resolve, func, 'lower', options);
   const em = new Emitter();
   const coreParams = args('c', abi.params.length);
-  const body: string[] = ['const cx = callContext(instance);'];
+  const context = contextPrologue(needsContext(resolve, func, abi.paramsIndirect || abi.resultsIndirect));
+  const body: string[] = context.call ? [context.call] : [];
   let values: string[];
   if (abi.paramsIndirect) {
     const layout = paramsLayout(resolve, func);
@@ -181,7 +224,7 @@ export function compileImportTrampoline(
       body.push(`return ${flat};`);
     }
   }
-  const source = `return function bind(instance, host) {\nreturn function ${jsIdent(func.name)}(${coreParams.join(', ')}) {\n${body.join('\n')}\n};\n};`;
+  const source = `return function bind(instance, host) {\n${context.bind}\nreturn function ${jsIdent(func.name)}(${coreParams.join(', ')}) {\n${body.join('\n')}\n};\n};`;
   return build<ImportBinder>(func.name, options.encoding ?? 'utf8', em.helperSource, source);
 }
 

@@ -27,13 +27,18 @@ export function typedArrayName(layout: Layout): string | null {
   return layout.kind === 'scalar' ? (TYPED_ARRAYS[layout.scalar] ?? null) : null;
 }
 
-const INT_RANGES: Partial<Record<ScalarKind, [string, string]>> = {
-  u8: ['0', '255'],
-  s8: ['-128', '127'],
-  u16: ['0', '65535'],
-  s16: ['-32768', '32767'],
-  u32: ['0', '4294967295'],
-  s32: ['-2147483648', '2147483647'],
+/**
+ * Integer checks as "wrapping to the width changes nothing": exact for every
+ * number (fractions, NaN and out-of-range values all change), and cheaper
+ * than Number.isInteger plus two comparisons.
+ */
+const INT_WRAPS: Partial<Record<ScalarKind, (v: string) => string>> = {
+  u8: (v) => `(${v} & 0xff)`,
+  s8: (v) => `((${v} << 24) >> 24)`,
+  u16: (v) => `(${v} & 0xffff)`,
+  s16: (v) => `((${v} << 16) >> 16)`,
+  u32: (v) => `(${v} >>> 0)`,
+  s32: (v) => `(${v} | 0)`,
 };
 
 const BIGINT_RANGES: Partial<Record<ScalarKind, [string, string]>> = {
@@ -84,10 +89,9 @@ export function liftCoerce(value: string, have: CoreType, want: CoreType): strin
 
 /** Statements that trap unless `v` is a JS value of scalar `kind`. */
 function checkScalar(kind: ScalarKind, v: string): string {
-  const ints = INT_RANGES[kind];
-  if (ints) {
-    return `if (!Number.isInteger(${v}) || ${v} < ${ints[0]} || ${v} > ${ints[1]}) rt.invalid(FN, ${lit(`a ${kind}`)}, ${v});`;
-  }
+  const wrap = INT_WRAPS[kind];
+  // typeof first: bitwise operators throw on bigints and symbols.
+  if (wrap) return `if (typeof ${v} !== 'number' || ${wrap(v)} !== ${v}) rt.invalid(FN, ${lit(`a ${kind}`)}, ${v});`;
   const bigs = BIGINT_RANGES[kind];
   if (bigs) {
     return `if (typeof ${v} !== 'bigint' || ${v} < ${bigs[0]} || ${v} > ${bigs[1]}) rt.invalid(FN, ${lit(`a ${kind} bigint`)}, ${v});`;
