@@ -15,6 +15,7 @@ import { loadPreview1Adapter, type AdapterKind } from './adapter.js';
 import { checkModule, PREVIEW1_MODULE } from './check.js';
 import { BuildError } from './errors.js';
 import { expectedInterface } from './expected.js';
+import { detectScheme } from './mangling.js';
 import { embeddableWit } from './wit-text.js';
 
 export type StringEncoding = 'utf8' | 'utf16' | 'compact-utf16';
@@ -64,7 +65,7 @@ export async function buildComponent(options: BuildOptions): Promise<BuildResult
 
 /** Throws a BUILD_MISMATCH BuildError listing every problem; returns the adapter the module needs. */
 export function checkAgainstWorld(loaded: LoadedWit, worldId: WorldId, info: CoreModuleInfo): AdapterKind | null {
-  const result = checkModule(info, expectedInterface(loaded.resolve, worldId));
+  const result = checkModule(info, expectedInterface(loaded.resolve, worldId, detectScheme(info)));
   if (result.problems.length > 0) throw BuildError.mismatch(embeddableWorldName(loaded, worldId), result.problems);
   if (!result.usesPreview1) return null;
   return result.isCommand ? 'command' : 'reactor';

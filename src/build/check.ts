@@ -6,7 +6,7 @@ import type { CoreFuncType } from '../abi/core-types.js';
 import { functionType, type CoreModuleInfo, type FuncType } from '../binary/reader.js';
 import type { BuildProblem } from './errors.js';
 import { describeFound, formatFuncType } from './errors.js';
-import { importKey, ROOT_MODULE, type ExpectedInterface } from './expected.js';
+import { importKey, type ExpectedInterface } from './expected.js';
 
 /** The module name under which WASI preview1 functions are imported. */
 export const PREVIEW1_MODULE = 'wasi_snapshot_preview1';
@@ -121,17 +121,18 @@ export function checkModule(info: CoreModuleInfo, expected: ExpectedInterface): 
   }
 
   if (expected.needsMemory) {
-    const memory = exported.get('memory');
+    const name = expected.memory;
+    const memory = exported.get(name);
     if (memory === undefined || memory.kind !== 'memory') {
       problems.push({
         kind: memory === undefined ? 'missing-export' : 'export-type',
-        item: 'memory',
+        item: name,
         expected: null,
         found: memory === undefined ? null : memory.kind,
         message:
           memory === undefined
-            ? 'missing export `memory`: the world passes values through linear memory'
-            : `export \`memory\` is a ${memory.kind}, expected a memory`,
+            ? `missing export \`${name}\`: the world passes values through linear memory`
+            : `export \`${name}\` is a ${memory.kind}, expected a memory`,
         hint: null,
       });
     }
@@ -162,7 +163,7 @@ function unknownImportHint(module: string, name: string, expected: ExpectedInter
   if (module === 'env') {
     return 'C functions declared without __attribute__((import_module(...))) are imported from `env`; define the function, or declare it in the WIT world and import it under its WIT name';
   }
-  if (module === ROOT_MODULE) return 'add the function to the world as `import <name>: func(...)`';
+  if (module === '$root' || module === 'cm32p2') return 'add the function to the world as `import <name>: func(...)`';
   return null;
 }
 

@@ -1,15 +1,15 @@
 /**
  * The core imports and exports a world allows and requires, with their core
- * types, named the way wit-component reads a core module:
+ * types, named the way wit-component reads a core module (in either naming
+ * scheme, see mangling.ts):
  *
- * - imported functions: module `$root` (world functions) or the interface's
- *   name (`ns:pkg/iface@1.0.0`, or the plain name of an inline interface),
- *   plus `[resource-drop]r` for every imported resource;
- * - exported functions: `f` or `ns:pkg/iface@1.0.0#f`, an optional
- *   `cabi_post_<export>`; for exported resources the module imports
- *   `[resource-new]r`/`[resource-rep]r`/`[resource-drop]r` from
- *   `[export]<iface>` and may export `<iface>#[dtor]r`;
- * - `memory` and `cabi_realloc` when values pass through linear memory.
+ * - imported functions of the world and of its imported interfaces, plus a
+ *   drop intrinsic for every imported resource;
+ * - exported functions, each with an optional post-return function; for
+ *   resources of exported interfaces the new/rep/drop intrinsics (imports)
+ *   and an optional destructor (export);
+ * - the memory and the realloc function when values pass through linear
+ *   memory.
  */
 import type { CoreFuncType } from '../abi/core-types.js';
 import { flattenFunction, type FunctionAbi } from '../abi/flatten.js';
@@ -17,6 +17,7 @@ import { layoutOf, type Layout } from '../abi/layout.js';
 import { resourceIntrinsics } from '../abi/resources.js';
 import { interfaceName } from '../abi/signature.js';
 import type { Func, InterfaceId, Resolve, Type, WorldEntry, WorldId } from '../wit/model.js';
+import { mangling, type Mangling, type NameScheme } from './mangling.js';
 
 export interface ExpectedImport {
   readonly module: string;
@@ -34,6 +35,10 @@ export interface ExpectedExport {
 }
 
 export interface ExpectedInterface {
+  /** The naming scheme these names follow. */
+  readonly scheme: NameScheme;
+  /** The name the module's memory must be exported under. */
+  readonly memory: string;
   /** Keyed by `importKey(module, name)`. */
   readonly imports: ReadonlyMap<string, ExpectedImport>;
   /** Keyed by export name. */
@@ -46,18 +51,16 @@ export interface ExpectedInterface {
   readonly needsRealloc: boolean;
 }
 
-export const ROOT_MODULE = '$root';
-
 export function importKey(module: string, name: string): string {
   return `${module}\u0000${name}`;
 }
 
 export const REALLOC_TYPE: CoreFuncType = { params: ['i32', 'i32', 'i32', 'i32'], results: ['i32'] };
 
-export function expectedInterface(resolve: Resolve, worldId: WorldId): ExpectedInterface {
+export function expectedInterface(resolve: Resolve, worldId: WorldId, scheme: NameScheme = 'legacy'): ExpectedInterface {
   const world = resolve.worlds[worldId];
   if (world === undefined) throw new RangeError(`world id ${worldId} is not in the Resolve`);
-  const collector = new Collector(resolve);
+  const collector = new Collector(resolve, mangling(scheme));
   for (const entry of world.imports) collector.importEntry(entry);
   for (const entry of world.exports) collector.exportEntry(entry);
   collector.resources(worldId);
@@ -67,20 +70,24 @@ export function expectedInterface(resolve: Resolve, worldId: WorldId): ExpectedI
 class Collector {
   private readonly imports = new Map<string, ExpectedImport>();
   private readonly exports = new Map<string, ExpectedExport>();
-  private readonly intrinsicModules = new Set<string>([ROOT_MODULE]);
+  private readonly intrinsicModules: Set<string>;
   private needsMemory = false;
   private needsRealloc = false;
 
-  constructor(private readonly resolve: Resolve) {}
+  constructor(
+    private readonly resolve: Resolve,
+    private readonly names: Mangling,
+  ) {
+    this.intrinsicModules = new Set([names.importModule(null)]);
+  }
 
   finish(): ExpectedInterface {
-    if (this.needsRealloc) {
-      this.addExport({ name: 'cabi_realloc', type: REALLOC_TYPE, origin: 'the allocator', required: true });
-    }
-    if (!this.exports.has('cabi_realloc')) {
-      this.addExport({ name: 'cabi_realloc', type: REALLOC_TYPE, origin: 'the allocator', required: false });
-    }
+    const realloc = this.names.realloc;
+    this.addExport({ name: realloc, type: REALLOC_TYPE, origin: 'the allocator', required: this.needsRealloc });
+    this.addExport({ name: this.names.initialize, type: { params: [], results: [] }, origin: 'the initializer', required: false });
     return {
+      scheme: this.names.scheme,
+      memory: this.names.memory,
       imports: this.imports,
       exports: this.exports,
       intrinsicModules: this.intrinsicModules,
@@ -93,15 +100,16 @@ class Collector {
     const item = entry.item;
     switch (item.kind) {
       case 'function':
-        this.importFunction(ROOT_MODULE, item.func, `world function \`${item.func.name}\``);
+        this.importFunction(this.names.importModule(null), item.func, `world function \`${item.func.name}\``);
         return;
       case 'type':
         return;
       case 'interface': {
-        const module = this.entryName(entry, item.id);
+        const iface = this.entryName(entry, item.id);
+        const module = this.names.importModule(iface);
         this.intrinsicModules.add(module);
         for (const func of this.interfaceOf(item.id).functions.values()) {
-          this.importFunction(module, func, `function \`${func.name}\` of imported interface \`${module}\``);
+          this.importFunction(module, func, `function \`${func.name}\` of imported interface \`${iface}\``);
         }
         return;
       }
@@ -112,16 +120,16 @@ class Collector {
     const item = entry.item;
     switch (item.kind) {
       case 'function':
-        this.exportFunction(item.func.name, item.func, `world export \`${item.func.name}\``);
+        this.exportFunction(this.names.exportName(null, item.func.name), item.func, `world export \`${item.func.name}\``);
         return;
       case 'type':
         return;
       case 'interface': {
         const iface = this.entryName(entry, item.id);
-        const module = `[export]${iface}`;
-        this.intrinsicModules.add(module);
+        this.intrinsicModules.add(this.names.exportedResourceModule(iface));
         for (const func of this.interfaceOf(item.id).functions.values()) {
-          this.exportFunction(`${iface}#${func.name}`, func, `function \`${func.name}\` of exported interface \`${iface}\``);
+          const origin = `function \`${func.name}\` of exported interface \`${iface}\``;
+          this.exportFunction(this.names.exportName(iface, func.name), func, origin);
         }
         return;
       }
@@ -145,7 +153,7 @@ class Collector {
     // the sync-lifted name is what every synchronous guest exports.
     const required = !func.async;
     this.addExport({ name, type: coreType(abi), origin, required });
-    this.addExport({ name: `cabi_post_${name}`, type: { params: [...abi.results], results: [] }, origin: `post-return of ${origin}`, required: false });
+    this.addExport({ name: this.names.postReturn(name), type: { params: [...abi.results], results: [] }, origin: `post-return of ${origin}`, required: false });
     if (func.async) {
       const callback = flattenFunction(this.resolve, func, 'lift', { async: 'async-callback' });
       this.addExport({ name: `[async-lift]${name}`, type: coreType(callback), origin, required: false });
@@ -181,15 +189,15 @@ class Collector {
    */
   resources(worldId: WorldId): void {
     for (const r of resourceIntrinsics(this.resolve, worldId)) {
-      const owner = r.interface ?? ROOT_MODULE;
       const type: CoreFuncType = { params: r.params, results: r.results };
       const origin = `${r.side} resource \`${r.resource}\`${r.interface === null ? '' : ` of \`${r.interface}\``}`;
-      if (r.kind === 'export') {
-        const name = r.interface === null ? r.name : `${r.interface}#${r.name}`;
-        this.addExport({ name, type, origin, required: false });
-      } else {
-        this.addImport({ module: r.side === 'exported' ? `[export]${owner}` : owner, name: r.name, type, origin });
+      if (r.intrinsic === 'dtor') {
+        this.addExport({ name: this.names.destructor(r.interface, r.resource), type, origin, required: false });
+        continue;
       }
+      const module =
+        r.side === 'exported' ? this.names.exportedResourceModule(r.interface) : this.names.importModule(r.interface);
+      this.addImport({ module, name: this.names.resourceIntrinsic(r.intrinsic, r.resource), type, origin });
     }
   }
 

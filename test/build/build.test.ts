@@ -239,6 +239,20 @@ describe('buildComponent errors', () => {
     expect(error.message.split('\n').filter((line) => line.startsWith('  - '))).toHaveLength(4);
   });
 
+  it('modules named with the cm32p2 scheme are checked in that scheme', async () => {
+    const core = await wat(`(module
+      (import "cm32p2" "nope" (func))
+      (memory (export "cm32p2_memory") 1)
+      (func (export "cm32p2||ping") (param i64) (result i32) i32.const 0)
+      (func (export "cm32p2||ping_post") (param i32)))`);
+    const error = await buildError(core, 'tiny');
+    expect(error.problems.map((p) => [p.kind, p.item])).toEqual([
+      ['unknown-import', 'cm32p2::nope'],
+      ['export-type', 'cm32p2||ping'],
+    ]);
+    expect(problem(error, 'cm32p2||ping').message).toContain('expected (func (param i32) (result i32)), found (func (param i64) (result i32))');
+  });
+
   it('input that is not a core module', async () => {
     const notWasm = await buildError(new TextEncoder().encode('hello'));
     expect(notWasm.code).toBe('BUILD_INPUT');
