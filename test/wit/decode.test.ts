@@ -21,6 +21,7 @@ import { decodeComponent } from '../../src/binary/component-types.js';
 import { ByteReader } from '../../src/binary/reader.js';
 import { decodeWitPackage } from '../../src/wit/decode.js';
 import { WitError } from '../../src/wit/errors.js';
+import { toResolveJson } from '../../src/wit/json.js';
 import { loadWit, loadWitAsync, loadWitText } from '../../src/wit/load.js';
 import type { Func, Resolve, Type, TypeDefKind, TypeOwner, WorldItem, WorldKey } from '../../src/wit/model.js';
 import { packageNameString } from '../../src/wit/model.js';
@@ -416,4 +417,68 @@ describe('loading deps/ with wasm-encoded packages', () => {
     expect([...(loaded.resolve.interfaces[streams]?.types.keys() ?? [])]).toEqual(['error', 'input-stream']);
     checkIds(loaded.resolve);
   });
+
+  it('a whole package in WebAssembly text (interfaces, `use`, resources, a world) resolves like the same package in WIT', async () => {
+    const record = '(type (record (field "f" u32))) (export "r" (type (eq 0))) (export "res" (type (sub resource)))';
+    const ifaceB = `(type (instance
+        (alias outer 1 1 (type)) (export "r" (type (eq 0)))
+        (alias outer 1 2 (type)) (export "res" (type (eq 2)))
+        (type (own 3)) (type (func (param "x" 1) (result 4))) (export "g" (func (type 5)))))`;
+    const wat = `(component
+  (type $a (component (type (instance ${record})) (export "x:y/a@1.0.0" (instance (type 0)))))
+  (export "a" (type $a))
+  (type $b (component
+    (type (instance ${record}))
+    (import "x:y/a@1.0.0" (instance (type 0)))
+    (alias export 0 "r" (type))
+    (alias export 0 "res" (type))
+    ${ifaceB}
+    (export "x:y/b@1.0.0" (instance (type 3)))))
+  (export "b" (type $b))
+  (type $w (component
+    (type (component
+      (type (instance ${record}))
+      (import "x:y/a@1.0.0" (instance (type 0)))
+      (alias export 0 "r" (type))
+      (alias export 0 "res" (type))
+      ${ifaceB}
+      (import "x:y/b@1.0.0" (instance (type 3)))
+      (type (instance ${record}))
+      (export "x:y/a@1.0.0" (instance (type 4)))))
+    (export "x:y/w@1.0.0" (component (type 0)))))
+  (export "w" (type $w))
+  (@custom "package-docs" "\\01{\\"docs\\":\\"the package\\",\\"interfaces\\":{\\"a\\":{\\"docs\\":\\"iface a\\",\\"types\\":{\\"r\\":{\\"docs\\":\\"a record\\",\\"items\\":{\\"f\\":\\"field f\\"}}}}},\\"worlds\\":{\\"w\\":{\\"docs\\":\\"world w\\",\\"stability\\":{\\"unstable\\":{\\"feature\\":\\"active\\"}}}}}")
+)`;
+    const wit = `/// the package
+package x:y@1.0.0;
+/// iface a
+interface a {
+  /// a record
+  record r {
+    /// field f
+    f: u32,
+  }
+  resource res;
+}
+interface b { use a.{r, res}; g: func(x: r) -> res; }
+/// world w
+@unstable(feature = active)
+world w { import b; export a; }
+`;
+    const main = 'package app:main;\nworld app { import x:y/b@1.0.0; export x:y/a@1.0.0; }\n';
+    const textDir = mkdtempSync(join(tmpdir(), 'witgen-decode-'));
+    mkdirSync(join(textDir, 'deps'));
+    writeFileSync(join(textDir, 'deps/x.wit'), wit);
+    writeFileSync(join(textDir, 'main.wit'), main);
+    const watDir = mkdtempSync(join(tmpdir(), 'witgen-decode-'));
+    mkdirSync(join(watDir, 'deps'));
+    writeFileSync(join(watDir, 'deps/x.wat'), wat);
+    writeFileSync(join(watDir, 'main.wit'), main);
+    const expected = toResolveJson(loadWit(textDir, { features: ['active'] }).resolve);
+    const fromWat = await loadWitAsync(watDir, { features: ['active'] });
+    expect(fromWat.resolve.packages[0]?.docs).toBe('the package');
+    expect(fromWat.resolve.worlds[0]?.stability).toEqual({ kind: 'unstable', feature: 'active', deprecated: null });
+    expect(toResolveJson(fromWat.resolve)).toEqual(expected);
+  });
 });
+
