@@ -782,34 +782,56 @@ export function mergeDecoded(state: ResolveState, from: Resolve, path: string): 
   const worldMap = new Map<number, number>();
   const typeMap = new Map<number, number>();
   const pkgMap = new Map<number, number>();
-  const conflict = (message: string): never => {
+  function conflict(message: string): never {
     throw new WitError('WIT_PACKAGE', `${path}: cannot merge the decoded package: ${message}`);
-  };
+  }
 
-  /** Maps a decoded type onto an existing one, and their anonymous parts alike. */
-  const mapType = (fromId: number, intoId: number): void => {
-    if (typeMap.has(fromId)) return;
-    typeMap.set(fromId, intoId);
-    const a = (from.types[fromId] as { kind: TypeDefKind }).kind;
-    const b = (state.types[intoId] as MutTypeDef).kind;
-    const aTypes = nestedTypes(a);
-    const bTypes = nestedTypes(b);
-    if (a.kind !== b.kind || aTypes.length !== bTypes.length) {
-      if (a.kind === 'type' || b.kind === 'type') return;
-      conflict(`type \`${from.types[fromId]?.name ?? 'anonymous'}\` has a different shape than the existing one`);
-    }
-    aTypes.forEach((t, i) => {
-      const u = bTypes[i];
-      if (typeof t === 'number' && typeof u === 'number' && from.types[t]?.name === null) mapType(t, u);
-    });
-  };
-
+  /**
+   * A decoded interface that already exists must be a subset of it (every
+   * type and function present by name), as wit-parser requires; named types
+   * map by name, anonymous ones are copied.
+   */
   const mapInterface = (fromId: number, intoId: number): void => {
     ifaceMap.set(fromId, intoId);
     const into = state.interfaces[intoId] as MutInterface;
-    for (const [name, t] of (from.interfaces[fromId] as MutInterface).types) {
+    const fromIface = from.interfaces[fromId] as MutInterface;
+    const label = fromIface.name ?? 'inline interface';
+    for (const [name, t] of fromIface.types) {
       const existing = into.types.get(name);
-      if (existing !== undefined) mapType(t, existing);
+      if (existing === undefined) conflict(`interface \`${label}\`: expected type \`${name}\` to be present`);
+      typeMap.set(t, existing);
+    }
+    for (const name of fromIface.functions.keys()) {
+      if (!into.functions.has(name)) conflict(`interface \`${label}\`: expected function \`${name}\` to be present`);
+    }
+  };
+
+  /** A decoded world that already exists must have the same imports and exports. */
+  const mapWorld = (fromId: number, intoId: number): void => {
+    worldMap.set(fromId, intoId);
+    const intoWorld = state.worlds[intoId] as MutWorld;
+    const fromWorld = from.worlds[fromId] as { name: string; imports: WorldEntry[]; exports: WorldEntry[] };
+    const pairs = [
+      [fromWorld.imports, intoWorld.imports, 'import'],
+      [fromWorld.exports, intoWorld.exports, 'export'],
+    ] as const;
+    for (const [entries, intoEntries, what] of pairs) {
+      if (entries.length !== intoEntries.size) conflict(`world \`${fromWorld.name}\` has a different number of ${what}s`);
+      for (const { key, item } of entries) {
+        const mappedKey: WorldKey = key.kind === 'interface' ? { kind: 'interface', id: ifaceMap.get(key.id) ?? -1 } : key;
+        const other = intoEntries.get(entryKey(mappedKey))?.item;
+        const label = key.kind === 'name' ? key.name : (from.interfaces[key.id]?.name ?? '?');
+        if (other === undefined) conflict(`world \`${fromWorld.name}\`: ${what} \`${label}\` not found in the existing world`);
+        if (item.kind === 'interface' && other.kind === 'interface') {
+          const anonymous = from.interfaces[item.id]?.name === null;
+          if (anonymous && state.interfaces[other.id]?.name === null) mapInterface(item.id, other.id);
+          else if (ifaceMap.get(item.id) !== other.id) conflict(`world \`${fromWorld.name}\`: ${what} \`${label}\` is another interface`);
+        } else if (item.kind === 'type' && other.kind === 'type') {
+          typeMap.set(item.id, other.id);
+        } else if (item.kind !== other.kind) {
+          conflict(`world \`${fromWorld.name}\`: ${what} \`${label}\` is another kind of item`);
+        }
+      }
     }
   };
 
@@ -824,21 +846,19 @@ export function mergeDecoded(state: ResolveState, from: Resolve, path: string): 
     }
     for (const [name, id] of pkg.worlds) {
       const intoId = into.worlds.get(name);
-      if (intoId === undefined) continue;
-      worldMap.set(id, intoId);
-      const intoWorld = state.worlds[intoId] as MutWorld;
-      const fromWorld = from.worlds[id] as { imports: WorldEntry[]; exports: WorldEntry[] };
-      for (const [entries, intoEntries] of [[fromWorld.imports, intoWorld.imports], [fromWorld.exports, intoWorld.exports]] as const) {
-        for (const { key, item } of entries) {
-          if (key.kind !== 'name') continue;
-          const other = intoEntries.get(entryKey(key))?.item;
-          if (item.kind === 'interface' && other?.kind === 'interface') mapInterface(item.id, other.id);
-          else if (item.kind === 'type' && other?.kind === 'type') mapType(item.id, other.id);
-          else conflict(`world \`${pkg.name.name}\` item \`${key.name}\` differs from the existing one`);
-        }
-      }
+      if (intoId !== undefined) mapWorld(id, intoId);
     }
   });
+
+  /** Items that exist already take the decoded stability when theirs is unknown; two known ones must agree. */
+  const mergeStability = (fromStability: Stability, into: { stability: Stability }, label: string): void => {
+    if (fromStability.kind === 'unknown') return;
+    if (into.stability.kind === 'unknown') into.stability = fromStability;
+    else if (JSON.stringify(into.stability) !== JSON.stringify(fromStability)) conflict(`${label} has a different stability`);
+  };
+  typeMap.forEach((into, fromId) => mergeStability((from.types[fromId] as MutTypeDef).stability, state.types[into] as MutTypeDef, `type \`${from.types[fromId]?.name ?? ''}\``));
+  ifaceMap.forEach((into, fromId) => mergeStability((from.interfaces[fromId] as MutInterface).stability, state.interfaces[into] as MutInterface, `interface \`${from.interfaces[fromId]?.name ?? ''}\``));
+  worldMap.forEach((into, fromId) => mergeStability((from.worlds[fromId] as { stability: Stability }).stability, state.worlds[into] as MutWorld, `world \`${from.worlds[fromId]?.name ?? ''}\``));
 
   // New ids, in arena order.
   let nextType = state.types.length;
@@ -920,20 +940,11 @@ export function mergeDecoded(state: ResolveState, from: Resolve, path: string): 
     const mapped = typeMap.get(id) as number;
     if (mapped < firstNewType) return;
     state.types.push({ name: t.name, kind: kind(t.kind), owner: owner(t.owner), docs: t.docs, stability: t.stability });
-    // A type of an interface that already existed joins that interface.
-    if (t.owner.kind === 'interface' && t.name !== null) {
-      const into = ifaceMap.get(t.owner.id) as number;
-      if (into < firstNewIface) (state.interfaces[into] as MutInterface).types.set(t.name, mapped);
-    }
   });
   from.interfaces.forEach((iface, id) => {
     const mapped = ifaceMap.get(id) as number;
+    if (mapped < firstNewIface) return;
     const functions = new Map([...iface.functions].map(([name, f]) => [name, func(f)]));
-    if (mapped < firstNewIface) {
-      const into = state.interfaces[mapped] as MutInterface;
-      for (const [name, f] of functions) if (!into.functions.has(name)) into.functions.set(name, f);
-      return;
-    }
     const types = new Map([...iface.types].map(([name, t]) => [name, typeMap.get(t) as number]));
     state.interfaces.push({ name: iface.name, types, functions, docs: iface.docs, stability: iface.stability, package: pkgOf(iface.package) });
   });
@@ -960,33 +971,4 @@ export function mergeDecoded(state: ResolveState, from: Resolve, path: string): 
     state.packageNames.set(packageNameString(pkg.name), mapped);
   });
   return ids;
-}
-
-/** The types a kind refers to, in a fixed order (for walking two kinds side by side). */
-function nestedTypes(kind: TypeDefKind): (Type | null)[] {
-  switch (kind.kind) {
-    case 'record':
-      return kind.fields.map((f) => f.type);
-    case 'variant':
-      return kind.cases.map((c) => c.type);
-    case 'tuple':
-      return kind.types;
-    case 'option':
-    case 'type':
-      return [kind.type];
-    case 'result':
-      return [kind.ok, kind.err];
-    case 'list':
-    case 'fixed-length-list':
-      return [kind.element];
-    case 'map':
-      return [kind.key, kind.value];
-    case 'future':
-    case 'stream':
-      return [kind.type];
-    case 'handle':
-      return [kind.resource];
-    default:
-      return [];
-  }
 }

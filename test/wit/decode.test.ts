@@ -480,5 +480,19 @@ world w { import b; export a; }
     expect(fromWat.resolve.worlds[0]?.stability).toEqual({ kind: 'unstable', feature: 'active', deprecated: null });
     expect(toResolveJson(fromWat.resolve)).toEqual(expected);
   });
+
+  it('a decoded interface that has items the existing copy lacks is a merge error (wit-parser requires a subset)', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'witgen-decode-'));
+    mkdirSync(join(dir, 'deps'));
+    const io = (extra: string): string =>
+      `package wasi:io@0.2.0 {\n  interface streams {\n    resource input-stream;\n${extra}  }\n}\n`;
+    writeFileSync(join(dir, 'deps/a.wasm'), await encodeWorld(`package p:a;\nworld a { import wasi:io/streams@0.2.0; }\n${io('')}`, 'p:a/a'));
+    writeFileSync(
+      join(dir, 'deps/b.wasm'),
+      await encodeWorld(`package p:b;\nworld b { import wasi:io/streams@0.2.0; }\n${io('    resource output-stream;\n')}`, 'p:b/b'),
+    );
+    writeFileSync(join(dir, 'main.wit'), 'package app:main;\nworld app { include p:a/a; }\n');
+    expect(() => loadWit(dir)).toThrow(/b\.wasm: cannot merge the decoded package: interface `streams`: expected type `output-stream` to be present/);
+  });
 });
 
