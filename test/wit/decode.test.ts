@@ -494,5 +494,24 @@ world w { import b; export a; }
     writeFileSync(join(dir, 'main.wit'), 'package app:main;\nworld app { include p:a/a; }\n');
     expect(() => loadWit(dir)).toThrow(/b\.wasm: cannot merge the decoded package: interface `streams`: expected type `output-stream` to be present/);
   });
+
+  it('loadWitAsync assembles a .wat file given directly, and reports bad WebAssembly text as a WitError naming the file', async () => {
+    const single = await loadWitAsync(join(kindsOfDeps, 'deps/d.wat'));
+    expect(single.resolve.packages.map((p) => packageNameString(p.name))).toEqual(['d:d']);
+    expect(single.main).toEqual([0]);
+
+    const dir = mkdtempSync(join(tmpdir(), 'witgen-decode-'));
+    mkdirSync(join(dir, 'deps'));
+    writeFileSync(join(dir, 'deps/bad.wat'), '(component (not-a-section))');
+    writeFileSync(join(dir, 'main.wit'), 'package app:main;\nworld app {}\n');
+    let caught: unknown;
+    try {
+      await loadWitAsync(dir);
+    } catch (error) {
+      caught = error;
+    }
+    expect(caught).toBeInstanceOf(WitError);
+    expect((caught as WitError).message).toMatch(/bad\.wat: invalid WebAssembly text/);
+  });
 });
 
