@@ -69,6 +69,7 @@ export function decodeWitPackage(bytes: Uint8Array, path: string): DecodedWit {
     component = decodeComponent(bytes);
   } catch (error) {
     if (error instanceof BinaryError) throw new WitError('WIT_PACKAGE', `${path}: invalid component binary: ${error.message}`);
+    if (error instanceof RangeError) throw new WitError('WIT_PACKAGE', `${path}: component types are nested too deeply`);
     throw error;
   }
   try {
@@ -78,6 +79,8 @@ export function decodeWitPackage(bytes: Uint8Array, path: string): DecodedWit {
       throw new WitError('WIT_PACKAGE', `${path}: not a valid wasm-encoded WIT package: ${error.message}`);
     }
     if (error instanceof BinaryError) throw new WitError('WIT_PACKAGE', `${path}: invalid component binary: ${error.message}`);
+    // Types nested deeper than the JavaScript stack allows.
+    if (error instanceof RangeError) throw new WitError('WIT_PACKAGE', `${path}: component types are nested too deeply`);
     throw error;
   }
 }
@@ -147,6 +150,8 @@ class PackageDecoder {
   /** Component type ids already translated to WIT type ids. */
   private readonly typeMap = new Map<number, number>();
 
+  private readonly packages: Package[] = [];
+
   constructor(private readonly component: DecodedComponent) {
     this.wasm = component.types;
   }
@@ -198,8 +203,6 @@ class PackageDecoder {
     if (section) injectPackageDocs(resolve, main, section.data);
     return { resolve, main };
   }
-
-  private readonly packages: Package[] = [];
 
   private componentType(id: number): Extract<TypeInfo, { kind: 'component' }> {
     const def = this.wasm.definition(id);
@@ -341,13 +344,19 @@ class PackageDecoder {
       const k = entryKey(key);
       if (!map.has(k)) map.set(k, { key, item });
     };
+    // `ns:pkg/i` names an interface defined elsewhere (in this package or
+    // another); a plain label is an interface written inline in the world.
     const instanceItem = (itemName: string, type: number): { key: WorldKey; item: WorldItem } => {
       const inst = this.instanceType(type);
-      const { key, id: iface } = itemName.includes('/')
-        ? { key: { kind: 'interface', id: this.registerImport(itemName, inst) } as WorldKey, id: -1 }
-        : this.registerInterface(itemName, inst, fields);
-      const ifaceId = key.kind === 'interface' ? key.id : iface;
-      return { key, item: { kind: 'interface', id: ifaceId, stability: UNKNOWN } };
+      let key: WorldKey;
+      let iface: number;
+      if (itemName.includes('/')) {
+        iface = this.registerImport(itemName, inst);
+        key = { kind: 'interface', id: iface };
+      } else {
+        ({ key, id: iface } = this.registerInterface(itemName, inst, fields));
+      }
+      return { key, item: { kind: 'interface', id: iface, stability: UNKNOWN } };
     };
     for (const [itemName, entity] of world.imports) {
       if (entity.kind === 'instance') {

@@ -206,6 +206,25 @@ describe('decodeWitPackage', () => {
     expect((caught as WitError).message).toMatch(/cut\.wasm: .*byte offset \d+/);
   });
 
+  it('types nested deeper than the stack allows give a WitError', () => {
+    const depth = 100_000;
+    const body: number[] = [0x01];
+    for (let i = 0; i < depth; i++) body.push(0x42, 0x01, 0x01);
+    body.push(0x42, 0x00);
+    const leb = (n: number): number[] => {
+      const out: number[] = [];
+      do {
+        let b = n & 0x7f;
+        n >>>= 7;
+        if (n !== 0) b |= 0x80;
+        out.push(b);
+      } while (n !== 0);
+      return out;
+    };
+    const bytes = new Uint8Array([...eWasm.subarray(0, 8), 0x07, ...leb(body.length), ...body]);
+    expect(() => decodeWitPackage(bytes, 'deep.wasm')).toThrow(WitError);
+  });
+
   it('random byte flips of a package binary give a Resolve or a WitError, never another exception', async () => {
     const bigger = await encodeWorld(KITCHEN_SINK, 'my:pkg/w');
     for (const base of [eWasm, bigger]) {
