@@ -6,7 +6,7 @@
  */
 import type * as Ast from './ast.js';
 import { WitError } from './errors.js';
-import { mergeDecoded } from './decode.js';
+import { mergeDecoded } from './decode-merge.js';
 import type { PackageId, PackageName, Resolve } from './model.js';
 import { packageNameString } from './model.js';
 import type { SourceMap } from './source.js';
