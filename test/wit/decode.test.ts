@@ -43,8 +43,9 @@ function componentTypeSection(core: Uint8Array): Uint8Array {
   throw new Error('no component-type section');
 }
 
-async function encodeWorld(witSource: string, world: string): Promise<Uint8Array> {
-  const core = await componentEmbed({ dummy: true, witSource, world, features: { tag: 'list', val: ['active'] } });
+async function encodeWorld(witSource: string, world: string, allFeatures = false): Promise<Uint8Array> {
+  const features = allFeatures ? { tag: 'all' as const } : { tag: 'list' as const, val: ['active'] };
+  const core = await componentEmbed({ dummy: true, witSource, world, features });
   return componentTypeSection(core);
 }
 
@@ -311,6 +312,23 @@ package wasi:io@0.2.0 {
 }
 `;
 
+/** Newer type kinds and async functions (some behind wasm-tools feature gates, so encoded with all features). */
+const NEWER_KINDS = `package my:newer@0.1.0;
+
+interface kinds {
+  resource r { run: async func(x: future<u8>) -> stream<string>; }
+  type m = map<string, list<u32, 4>>;
+  f: async func(a: m, b: error-context) -> future;
+  g: func(s: stream) -> option<r>;
+}
+
+world w {
+  import kinds;
+  export kinds;
+  export h: async func() -> list<u8, 2>;
+}
+`;
+
 /**
  * Corpus cases that are one file with one package (no nested packages, no
  * deps). Those without a world get one importing each of their interfaces,
@@ -340,6 +358,15 @@ function singlePackageCases(): [string, string][] {
 
 describe('round trip: wit-component encodes a world, witgen decodes it to the resolver model', () => {
   const cases = singlePackageCases();
+
+  it('newer type kinds and async functions', async () => {
+    const loaded = loadWitText(NEWER_KINDS, { allFeatures: true });
+    const worldId = loaded.resolve.packages[0]?.worlds.get('w') as number;
+    const decoded = decodeWitPackage(await encodeWorld(NEWER_KINDS, 'my:newer/w@0.1.0', true), 'newer.wasm');
+    checkIds(decoded.resolve);
+    const decodedWorld = decoded.resolve.packages[decoded.main]?.worlds.get('w') as number;
+    expect(worldShape(decoded.resolve, decodedWorld)).toEqual(worldShape(loaded.resolve, worldId));
+  });
 
   it('covers enough of the corpus', () => {
     const names = cases.map(([name]) => name.split(' ')[0]);
