@@ -538,8 +538,10 @@ class PackageDecoder {
       if (wasm.kind === 'primitive') continue;
       if (typeof witType !== 'number') mismatch();
       const witTypeId = witType as number;
-      if (this.typeMap.has(wasm.id)) continue;
+      // The latest sighting wins (as in wit-parser); only a first sighting is walked further.
+      const seen = this.typeMap.has(wasm.id);
       this.typeMap.set(wasm.id, witTypeId);
+      if (seen) continue;
       const inner = this.wasm.definition(wasm.id);
       if (inner.kind === 'defined') this.registerDefined(witTypeId, inner.def);
     }
