@@ -85,6 +85,8 @@ export function decodeWitPackage(bytes: Uint8Array, path: string): DecodedWit {
   }
 }
 
+type ComponentTypeInfo = Extract<TypeInfo, { kind: 'component' }>;
+
 function fail(message: string): never {
   throw new DecodeFailure(message);
 }
@@ -162,35 +164,19 @@ class PackageDecoder {
       fail('found an actual component instead of an encoded WIT package');
     }
     if (component.exports.length === 0) fail('the component exports nothing');
-    const first = component.exports[0] as { name: string };
-    if (parseInterfaceName(first.name)?.name === 'wit') {
-      fail('the v1 WIT package encoding (a single `ns:pkg/wit` export) is not supported');
-    }
-    let pkgName: PackageName | null = null;
-    const fields: PackageFields = { interfaces: new Map(), worlds: new Map() };
-    for (const exp of component.exports) {
-      const entity = exp.entity;
-      const def = entity?.kind === 'type' ? this.wasm.definition(entity.referenced) : null;
+    // Every export is a component type: its name says which encoding this is.
+    const exports = component.exports.map((exp): [string, ComponentTypeInfo] => {
+      const def = exp.entity?.kind === 'type' ? this.wasm.definition(exp.entity.referenced) : null;
       if (def?.kind !== 'component') fail(`export \`${exp.name}\` is not a component type`);
-      if (def.exports.size !== 1) fail(`export \`${exp.name}\` should have a single export, found ${def.exports.size}`);
-      const [name, inner] = [...def.exports][0] as [string, Entity];
-      const itemName = parseInterfaceName(name);
-      if (itemName === null) fail(`\`${name}\` is not a fully qualified \`ns:pkg/name\``);
-      if (inner.kind === 'component') {
-        this.registerWorld(name, this.componentType(inner.type), fields);
-      } else if (inner.kind === 'instance') {
-        for (const [importName, imported] of def.imports) {
-          if (imported.kind !== 'instance') fail(`import \`${importName}\` is not an instance`);
-          this.registerImport(importName, this.instanceType(imported.type));
-        }
-        this.registerInterface(name, this.instanceType(inner.type), fields);
-      } else {
-        fail(`\`${name}\` is neither a world (component) nor an interface (instance)`);
-      }
-      if (pkgName === null) pkgName = itemName.pkg;
-      else if (!samePackageName(pkgName, itemName.pkg)) fail(`\`${name}\` belongs to another package than \`${packageNameString(pkgName)}\``);
-    }
-    const main = this.finish({ name: pkgName as PackageName, ...fields });
+      return [exp.name, def];
+    });
+    const [firstName, firstType] = exports[0] as [string, ComponentTypeInfo];
+    const fields: PackageFields = { interfaces: new Map(), worlds: new Map() };
+    let pkgName: PackageName;
+    if (!firstName.includes('/')) pkgName = this.decodeV2(exports, fields);
+    else if (parseInterfaceName(firstName)?.name === 'wit' && exports.length === 1) pkgName = this.decodeV1(firstName, firstType, fields);
+    else fail(`export \`${firstName}\` is neither a plain name nor a single \`ns:pkg/wit\``);
+    const main = this.finish({ name: pkgName, ...fields });
     const resolve: Resolve = {
       types: this.types,
       interfaces: this.interfaces,
@@ -204,7 +190,58 @@ class PackageDecoder {
     return { resolve, main };
   }
 
-  private componentType(id: number): Extract<TypeInfo, { kind: 'component' }> {
+  /**
+   * The current encoding: one export per interface or world, named by a
+   * plain label, whose component type exports `ns:pkg/name` (an instance
+   * for an interface, with the interfaces it uses as imports; a component
+   * for a world).
+   */
+  private decodeV2(exports: [string, ComponentTypeInfo][], fields: PackageFields): PackageName {
+    let pkgName: PackageName | null = null;
+    for (const [exportName, def] of exports) {
+      if (def.exports.size !== 1) fail(`export \`${exportName}\` should have a single export, found ${def.exports.size}`);
+      const [name, inner] = [...def.exports][0] as [string, Entity];
+      const itemName = parseInterfaceName(name);
+      if (itemName === null) fail(`\`${name}\` is not a fully qualified \`ns:pkg/name\``);
+      if (inner.kind === 'component') {
+        this.registerWorld(name, this.componentType(inner.type), fields);
+      } else if (inner.kind === 'instance') {
+        this.registerImports(def);
+        this.registerInterface(name, this.instanceType(inner.type), fields);
+      } else {
+        fail(`\`${name}\` is neither a world (component) nor an interface (instance)`);
+      }
+      if (pkgName === null) pkgName = itemName.pkg;
+      else if (!samePackageName(pkgName, itemName.pkg)) fail(`\`${name}\` belongs to another package than \`${packageNameString(pkgName)}\``);
+    }
+    return pkgName as PackageName;
+  }
+
+  /**
+   * The first encoding (older wit-component): a single export `ns:pkg/wit`
+   * whose component type imports the foreign interfaces and exports every
+   * interface (instances) and world (components) of the package.
+   */
+  private decodeV1(name: string, def: ComponentTypeInfo, fields: PackageFields): PackageName {
+    const pkg = (parseInterfaceName(name) as InterfaceName).pkg;
+    this.registerImports(def);
+    for (const [itemName, entity] of def.exports) {
+      if (entity.kind === 'instance') this.registerInterface(itemName, this.instanceType(entity.type), fields);
+      else if (entity.kind === 'component') this.registerWorld(itemName, this.componentType(entity.type), fields);
+      else fail(`\`${itemName}\` is neither a world (component) nor an interface (instance)`);
+    }
+    return pkg;
+  }
+
+  /** The interfaces a component type imports: each is an instance of a used interface. */
+  private registerImports(def: ComponentTypeInfo): void {
+    for (const [importName, imported] of def.imports) {
+      if (imported.kind !== 'instance') fail(`import \`${importName}\` is not an instance`);
+      this.registerImport(importName, this.instanceType(imported.type));
+    }
+  }
+
+  private componentType(id: number): ComponentTypeInfo {
     const def = this.wasm.definition(id);
     if (def.kind !== 'component') fail('expected a component type');
     return def;

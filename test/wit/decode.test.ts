@@ -559,5 +559,32 @@ world w { import b; export a; }
     expect(caught).toBeInstanceOf(WitError);
     expect((caught as WitError).message).toMatch(/bad\.wat: invalid WebAssembly text/);
   });
+
+  it('the older single-export encoding (`ns:pkg/wit`) decodes like the same package in WIT', async () => {
+    const wat = `(component
+  (type (component
+    (type (instance (export "input-stream" (type (sub resource)))))
+    (import "wasi:io/streams@0.2.0" (instance (type 0)))
+    (alias export 0 "input-stream" (type))
+    (type (instance
+      (alias outer 1 1 (type)) (export "input-stream" (type (eq 0)))
+      (type (own 1)) (type (func (result 2))) (export "f" (func (type 3)))))
+    (export "a:b/i" (instance (type 2)))
+    (type (component (type (func)) (export "run" (func (type 0)))))
+    (export "a:b/w" (component (type 3)))))
+  (export "a:b/wit" (type 0)))`;
+    const main = 'package app:m;\nworld app { import a:b/i; include a:b/w; }\n';
+    const textDir = mkdtempSync(join(tmpdir(), 'witgen-decode-'));
+    mkdirSync(join(textDir, 'deps'));
+    writeFileSync(join(textDir, 'deps/a.wit'), 'package a:b;\ninterface i { use wasi:io/streams@0.2.0.{input-stream}; f: func() -> input-stream; }\nworld w { export run: func(); }\n');
+    writeFileSync(join(textDir, 'deps/io.wit'), 'package wasi:io@0.2.0;\ninterface streams { resource input-stream; }\n');
+    writeFileSync(join(textDir, 'main.wit'), main);
+    const watDir = mkdtempSync(join(tmpdir(), 'witgen-decode-'));
+    mkdirSync(join(watDir, 'deps'));
+    writeFileSync(join(watDir, 'deps/a.wat'), wat);
+    writeFileSync(join(watDir, 'main.wit'), main);
+    const expected = toResolveJson(loadWit(textDir).resolve);
+    expect(toResolveJson((await loadWitAsync(watDir)).resolve)).toEqual(expected);
+  });
 });
 
