@@ -7,6 +7,7 @@
  *   a single export: an instance type named `ns:pkg/iface[@v]` (an
  *   interface, whose component-type imports are the interfaces it uses) or
  *   a component type named `ns:pkg/world[@v]` (a world, already elaborated).
+ *   (The older encoding has one export, `ns:pkg/wit`, holding them all.)
  * - Interfaces of other packages are known only through what is imported
  *   from them; they become stub packages holding just those items, placed
  *   before the decoded package in dependency order.
