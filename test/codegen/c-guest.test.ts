@@ -1,0 +1,271 @@
+/**
+ * The C glue generator's conventions, without a compiler: names, type shapes,
+ * signatures and helpers as wit-bindgen's C generator spells them, doc
+ * comments, deterministic output, typed errors for what C cannot express,
+ * and the `witgen guest c` command.
+ */
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { Command } from 'commander';
+import { afterAll, describe, expect, it } from 'vitest';
+import { guestC, guestCCommand, registerGuestCommand } from '../../src/cli/commands/guest.js';
+import { CGuestError, generateCGuest } from '../../src/codegen/c-guest/index.js';
+import { cIdent, cParamName, shoutyCase, snakeCase } from '../../src/codegen/c-guest/names.js';
+import { CodeWriter } from '../../src/codegen/writer.js';
+import { WitError } from '../../src/wit/errors.js';
+import { loadWit, loadWitText, selectWorld } from '../../src/wit/load.js';
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+const kindsPath = path.resolve(here, '../fixtures/c-guest/kinds.wit');
+const scratch = mkdtempSync(path.join(os.tmpdir(), 'witgen-c-guest-unit-'));
+afterAll(() => rmSync(scratch, { recursive: true, force: true }));
+
+function generate(witPath: string, world?: string): { h: string; c: string } {
+  const loaded = loadWit(witPath);
+  const files = generateCGuest(loaded.resolve, selectWorld(loaded, world)).files;
+  const [h, c] = [...files.values()];
+  return { h: h ?? '', c: c ?? '' };
+}
+
+function generateText(wit: string): { h: string; c: string } {
+  const loaded = loadWitText(wit, { allFeatures: true });
+  const files = generateCGuest(loaded.resolve, selectWorld(loaded)).files;
+  const [h, c] = [...files.values()];
+  return { h: h ?? '', c: c ?? '' };
+}
+
+/** Collapses whitespace so assertions do not depend on indentation. */
+const flat = (text: string): string => text.replace(/\s+/g, ' ');
+
+const kinds = generate(kindsPath);
+const KINDS = 'witgen_c_guest_kinds';
+const EXPORTS = `exports_${KINDS}`;
+
+describe('names', () => {
+  it('snake_case, SHOUTY_CASE and keyword escapes follow wit-bindgen', () => {
+    expect(snakeCase('get-HTTP-body')).toBe('get_http_body');
+    expect(snakeCase('[method]blob.read-all')).toBe('method_blob_read_all');
+    expect(snakeCase('[static]blob.merge')).toBe('static_blob_merge');
+    expect(shoutyCase('read-write')).toBe('READ_WRITE');
+    expect(cIdent('default')).toBe('default_');
+    expect(cIdent('char')).toBe('char_');
+    expect(cIdent('a-b')).toBe('a_b');
+    // The glue names its out-parameters `ret` and `err`.
+    expect(cParamName('ret')).toBe('ret_');
+    expect(cParamName('value')).toBe('value');
+  });
+});
+
+describe('types', () => {
+  it('declares the world string type and its helpers', () => {
+    expect(flat(kinds.h)).toContain('typedef struct kinds_world_string_t { uint8_t *ptr; size_t len; } kinds_world_string_t;');
+    for (const helper of ['set', 'dup', 'free']) expect(kinds.h).toContain(`void kinds_world_string_${helper}(kinds_world_string_t *ret`);
+    expect(kinds.c).toContain('ret->ptr = (uint8_t *) cabi_realloc(NULL, 0, 1, ret->len);');
+  });
+
+  it('names anonymous types made of primitives after the world, others after their interface', () => {
+    const h = flat(kinds.h);
+    expect(h).toContain('typedef struct { uint8_t *ptr; size_t len; } kinds_world_list_u8_t;');
+    expect(h).toContain('typedef struct { bool is_some; uint32_t val; } kinds_world_option_u32_t;');
+    expect(h).toContain('typedef struct { bool is_some; kinds_world_option_s16_t val; } kinds_world_option_option_s16_t;');
+    expect(h).toContain(`typedef struct { ${KINDS}_point_t *ptr; size_t len; } ${KINDS}_list_point_t;`);
+    expect(h).toContain(`typedef struct { bool is_err; union { kinds_world_string_t ok; uint32_t err; } val; } ${KINDS}_result_string_u32_t;`);
+    expect(h).toContain(`typedef struct { bool is_err; } ${KINDS}_result_void_void_t;`);
+    expect(h).toContain(`typedef struct { ${KINDS}_small_t f0; ${KINDS}_medium_t f1; ${KINDS}_wide_t f2; } ${KINDS}_tuple3_small_medium_wide_t;`);
+  });
+
+  it('spells records, flags, enums and variants like wit-bindgen, with doc comments', () => {
+    const h = flat(kinds.h);
+    expect(h).toContain(`// A point in the plane. typedef struct ${KINDS}_point_t { // Horizontal. float x; double y; } ${KINDS}_point_t;`);
+    expect(h).toContain(`typedef uint8_t ${KINDS}_small_t; #define WITGEN_C_GUEST_KINDS_SMALL_READ (1U << 0)`);
+    expect(h).toContain(`typedef uint16_t ${KINDS}_medium_t;`);
+    expect(h).toContain(`typedef uint32_t ${KINDS}_wide_t;`);
+    expect(h).toContain(`typedef uint8_t ${KINDS}_color_t; #define WITGEN_C_GUEST_KINDS_COLOR_RED 0`);
+    expect(h).toContain(`typedef struct ${KINDS}_shape_t { uint8_t tag; union { float circle; uint64_t square;`);
+    expect(h).toContain('#define WITGEN_C_GUEST_KINDS_SHAPE_COUNT 6');
+    // Keyword field names get a trailing underscore.
+    expect(h).toContain(`${KINDS}_color_t enum_; ${KINDS}_option_point_t default_;`);
+  });
+
+  it('redefines the types of an interface that is both imported and exported under exports_', () => {
+    expect(kinds.h).toContain(`typedef struct ${EXPORTS}_point_t {`);
+    expect(kinds.h).toContain(`#define EXPORTS_WITGEN_C_GUEST_KINDS_COLOR_BLUE 2`);
+  });
+
+  it('gives every type that owns memory a _free function, like wit-bindgen', () => {
+    for (const name of ['kinds_world_list_u8', `${KINDS}_names`, `${KINDS}_everything`, `${KINDS}_shape`, 'kinds_world_option_u32']) {
+      expect(kinds.h).toContain(`void ${name}_free(${name}_t *ptr);`);
+    }
+    expect(kinds.h).not.toContain(`${KINDS}_point_free`);
+    expect(flat(kinds.c)).toContain(`void ${KINDS}_names_free(${KINDS}_names_t *ptr) { size_t list_len = ptr->len; if (list_len > 0) { kinds_world_string_t *list_ptr = ptr->ptr; for (size_t i = 0; i < list_len; i++) { kinds_world_string_free(&list_ptr[i]); } free(list_ptr); } }`);
+  });
+
+  it('checks every C layout against the canonical ABI plan with _Static_assert', () => {
+    expect(kinds.c).toContain(`_Static_assert(sizeof(${KINDS}_everything_t) == 88 && _Alignof(${KINDS}_everything_t) == 8`);
+    expect(kinds.c).toContain(`_Static_assert(sizeof(${KINDS}_shape_t) == 40 && _Alignof(${KINDS}_shape_t) == 8`);
+  });
+});
+
+describe('functions', () => {
+  it('declares import wrappers with wit-bindgen signatures', () => {
+    const h = kinds.h;
+    expect(h).toContain(`extern uint64_t ${KINDS}_scalars(bool a, uint8_t b, int8_t c, uint16_t d, int16_t e, uint32_t f, int32_t g, uint64_t h, int64_t i, float j, double k, uint32_t l);`);
+    expect(h).toContain(`extern void ${KINDS}_echo_string(kinds_world_string_t *s, kinds_world_string_t *ret);`);
+    expect(h).toContain(`extern bool ${KINDS}_maybe_u32(uint32_t *maybe_x, uint32_t *ret);`);
+    expect(h).toContain(`extern bool ${KINDS}_full_result(${KINDS}_result_string_u32_t *x, kinds_world_string_t *ret, uint32_t *err);`);
+    expect(h).toContain(`extern bool ${KINDS}_err_only(${KINDS}_result_void_color_t *x, ${KINDS}_color_t *err);`);
+    expect(h).toContain(`extern bool ${KINDS}_bare_result(${KINDS}_result_void_void_t *x);`);
+    expect(h).toContain(`extern void ${KINDS}_nothing(void);`);
+    expect(h).toContain('extern void kinds_world_log(kinds_world_string_t *msg);');
+    expect(h).toContain(`extern kinds_world_tuple1_bool_t ${KINDS}_keywords(uint32_t int_, kinds_world_string_t *char_, uint8_t ret_, uint8_t err_);`.replace('kinds_world_tuple1_bool_t ', 'void ').replace('err_);', 'err_, kinds_world_tuple1_bool_t *ret);'));
+  });
+
+  it('declares the exports the guest implements, prefixed exports_', () => {
+    const h = kinds.h;
+    expect(h).toContain(`void ${EXPORTS}_echo_shape(${EXPORTS}_shape_t *s, ${EXPORTS}_shape_t *ret);`);
+    expect(h).toContain(`bool ${EXPORTS}_maybe_string(kinds_world_string_t *maybe_x, kinds_world_string_t *ret);`);
+    expect(h).toContain('bool exports_kinds_world_run(kinds_world_list_string_t *args, uint32_t *ret, kinds_world_string_t *err);');
+    expect(h).toContain('void exports_kinds_world_get_point(kinds_world_point_t *ret);');
+  });
+
+  it('binds core imports and exports with component names and the ABI plan', () => {
+    const c = kinds.c;
+    expect(c).toContain('__attribute__((__import_module__("witgen:c-guest/kinds@0.1.0"), __import_name__("echo-shape")))');
+    expect(c).toContain(`extern void __wasm_import_${KINDS}_echo_shape(int32_t, int64_t, int64_t, float, double, int32_t);`);
+    expect(c).toContain('__attribute__((__import_module__("$root"), __import_name__("log")))');
+    expect(c).toContain('__attribute__((__export_name__("witgen:c-guest/kinds@0.1.0#echo-shape")))');
+    expect(c).toContain(`int32_t __wasm_export_${EXPORTS}_echo_shape(int32_t arg0, int64_t arg1, int64_t arg2, float arg3, double arg4) {`);
+    expect(c).toContain('__attribute__((__export_name__("run")))');
+    // Spilled parameters: one pointer in, freed by the callee.
+    expect(c).toContain(`int32_t __wasm_export_${EXPORTS}_many_params(int32_t arg0) {`);
+    expect(c).toContain(`extern int32_t __wasm_import_${KINDS}_many_params(int32_t);`);
+  });
+
+  it('frees what exports return in weak cabi_post_ functions, only when memory is owned', () => {
+    const c = flat(kinds.c);
+    expect(c).toContain(`__attribute__((__weak__, __export_name__("cabi_post_witgen:c-guest/kinds@0.1.0#echo-names"))) void __wasm_export_${EXPORTS}_echo_names_post_return(int32_t arg0) { ${EXPORTS}_names_free((${EXPORTS}_names_t *) (uintptr_t) arg0); }`);
+    expect(c).toContain('cabi_post_run');
+    expect(c).not.toContain('cabi_post_witgen:c-guest/kinds@0.1.0#maybe-u32');
+    expect(c).toContain('__attribute__((__weak__, __export_name__("cabi_realloc")))');
+  });
+});
+
+describe('resources', () => {
+  const h = flat(kinds.h);
+  const c = flat(kinds.c);
+  it('gives imported resources own/borrow handles, drop and borrow helpers', () => {
+    expect(h).toContain('typedef struct witgen_c_guest_blobs_own_blob_t { int32_t __handle; } witgen_c_guest_blobs_own_blob_t;');
+    expect(h).toContain('typedef struct witgen_c_guest_blobs_borrow_blob_t { int32_t __handle; } witgen_c_guest_blobs_borrow_blob_t;');
+    expect(h).toContain('extern void witgen_c_guest_blobs_blob_drop_own(witgen_c_guest_blobs_own_blob_t handle);');
+    expect(h).toContain('extern witgen_c_guest_blobs_borrow_blob_t witgen_c_guest_blobs_borrow_blob(witgen_c_guest_blobs_own_blob_t handle);');
+    expect(h).toContain('extern witgen_c_guest_blobs_own_blob_t witgen_c_guest_blobs_constructor_blob(kinds_world_list_u8_t *init);');
+    expect(h).toContain('extern void witgen_c_guest_blobs_method_blob_read(witgen_c_guest_blobs_borrow_blob_t self, uint32_t n, kinds_world_list_u8_t *ret);');
+    expect(c).toContain('__attribute__((__import_module__("witgen:c-guest/blobs@0.1.0"), __import_name__("[resource-drop]blob")))');
+  });
+
+  it('lets the guest define exported resources: rep struct, new/rep/destructor, borrow as pointer', () => {
+    expect(h).toContain('typedef struct exports_witgen_c_guest_blobs_blob_t exports_witgen_c_guest_blobs_blob_t;');
+    expect(h).toContain('typedef exports_witgen_c_guest_blobs_blob_t* exports_witgen_c_guest_blobs_borrow_blob_t;');
+    expect(h).toContain('extern exports_witgen_c_guest_blobs_own_blob_t exports_witgen_c_guest_blobs_blob_new(exports_witgen_c_guest_blobs_blob_t *rep);');
+    expect(h).toContain('extern exports_witgen_c_guest_blobs_blob_t* exports_witgen_c_guest_blobs_blob_rep(exports_witgen_c_guest_blobs_own_blob_t handle);');
+    expect(h).toContain('void exports_witgen_c_guest_blobs_blob_destructor(exports_witgen_c_guest_blobs_blob_t *rep);');
+    expect(h).toContain('exports_witgen_c_guest_blobs_own_blob_t exports_witgen_c_guest_blobs_static_blob_merge(exports_witgen_c_guest_blobs_borrow_blob_t lhs, exports_witgen_c_guest_blobs_borrow_blob_t rhs);');
+    expect(c).toContain('__attribute__((__import_module__("[export]witgen:c-guest/blobs@0.1.0"), __import_name__("[resource-new]blob")))');
+    expect(c).toContain('__attribute__((__export_name__("witgen:c-guest/blobs@0.1.0#[dtor]blob")))');
+  });
+});
+
+describe('output', () => {
+  it('is deterministic', () => {
+    const again = generate(kindsPath);
+    expect(again.h).toBe(kinds.h);
+    expect(again.c).toBe(kinds.c);
+  });
+
+  it('wraps the header in include guards and extern "C"', () => {
+    expect(kinds.h.startsWith('// Generated by witgen')).toBe(true);
+    expect(kinds.h).toContain('#ifndef __BINDINGS_KINDS_WORLD_H\n#define __BINDINGS_KINDS_WORLD_H\n#ifdef __cplusplus\nextern "C" {\n#endif');
+    expect(kinds.h.trimEnd().endsWith('#ifdef __cplusplus\n}\n#endif\n#endif')).toBe(true);
+  });
+
+  it('keeps a doc comment ending in a backslash from swallowing the next line', () => {
+    const { h } = generateText('package a:b;\nworld w {\n  /// ends with \\\n  import f: func();\n}\n');
+    expect(h).toContain('// ends with \\ (backslash)\nextern void w_f(void);');
+  });
+});
+
+describe('what C cannot express yet', () => {
+  const cases: [string, string, RegExp][] = [
+    ['async functions', 'import f: async func();', /`async` functions/],
+    ['streams', 'import f: func() -> stream<u8>;', /`stream` types/],
+    ['futures', 'import f: func(x: future<u32>);', /`future` types/],
+    ['error-context', 'import f: func(x: error-context);', /`error-context`/],
+    ['fixed-length lists', 'import f: func(x: list<u32, 4>);', /fixed-length lists/],
+  ];
+  for (const [feature, item, message] of cases) {
+    it(`fails with CGUEST_UNSUPPORTED naming ${feature}`, () => {
+      let caught: unknown;
+      try {
+        generateText(`package a:b;\nworld w {\n  ${item}\n}\n`);
+      } catch (error) {
+        caught = error;
+      }
+      expect(caught).toBeInstanceOf(CGuestError);
+      expect((caught as CGuestError).code).toBe('CGUEST_UNSUPPORTED');
+      expect((caught as CGuestError).message).toMatch(message);
+    });
+  }
+
+  it('rejects string encodings other than utf8 with CGUEST_OPTION', () => {
+    const loaded = loadWit(kindsPath);
+    expect(() => generateCGuest(loaded.resolve, selectWorld(loaded), { stringEncoding: 'utf16' as 'utf8' })).toThrow(
+      expect.objectContaining({ code: 'CGUEST_OPTION' }),
+    );
+  });
+});
+
+describe('witgen guest c', () => {
+  it('writes <world>.h and <world>.c, plus an implementation skeleton on request', () => {
+    const out = path.join(scratch, 'cmd');
+    const written = guestCCommand(kindsPath, out, { world: 'kinds-world', skeleton: true });
+    expect(written.map((file) => path.basename(file))).toEqual(['kinds_world.h', 'kinds_world.c', 'kinds_world_impl.c']);
+    expect(readdirSync(out).sort()).toEqual(['kinds_world.c', 'kinds_world.h', 'kinds_world_impl.c']);
+    expect(readFileSync(path.join(out, 'kinds_world.h'), 'utf8')).toBe(kinds.h);
+    const skeleton = readFileSync(path.join(out, 'kinds_world_impl.c'), 'utf8');
+    expect(skeleton).toContain('struct exports_witgen_c_guest_blobs_blob_t {');
+    expect(skeleton).toContain(`void ${EXPORTS}_echo_shape(${EXPORTS}_shape_t *s, ${EXPORTS}_shape_t *ret) {`);
+  });
+
+  it('reports an unknown world as a WitError', () => {
+    expect(() => guestC(kindsPath, { world: 'nope' })).toThrow(WitError);
+  });
+
+  it('is registered as `guest c` with its options', async () => {
+    const program = new Command('witgen').exitOverride();
+    registerGuestCommand(program);
+    const out = path.join(scratch, 'cli');
+    const writes: string[] = [];
+    const write = process.stdout.write.bind(process.stdout);
+    process.stdout.write = ((chunk: string) => {
+      writes.push(chunk);
+      return true;
+    }) as typeof process.stdout.write;
+    try {
+      await program.parseAsync(['node', 'witgen', 'guest', 'c', kindsPath, '--world', 'kinds-world', '--out', out]);
+    } finally {
+      process.stdout.write = write;
+    }
+    expect(writes.join('')).toContain(`wrote ${path.join(out, 'kinds_world.h')}`);
+    expect(readdirSync(out).sort()).toEqual(['kinds_world.c', 'kinds_world.h']);
+  });
+});
+
+describe('CodeWriter', () => {
+  it('indents by braces and collapses blank lines', () => {
+    const w = new CodeWriter();
+    w.line('int f(void) {').line('if (x) {').line('y();').line('} else {').line('z();').line('}').blank().blank().line('// done {').line('return 0;').line('}');
+    expect(w.toString()).toBe('int f(void) {\n  if (x) {\n    y();\n  } else {\n    z();\n  }\n\n  // done {\n  return 0;\n}\n');
+  });
+});
