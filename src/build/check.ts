@@ -95,14 +95,15 @@ export function checkModule(info: CoreModuleInfo, expected: ExpectedInterface): 
   for (const want of expected.exports.values()) {
     const exp = exported.get(want.name);
     if (exp === undefined) {
-      if (want.required) {
+      const alternatives = want.satisfiedBy ?? [];
+      if (want.required && !alternatives.some((name) => exported.has(name))) {
         problems.push({
           kind: 'missing-export',
           item: want.name,
           expected: want.type,
           found: null,
           message: `missing export \`${want.name}\` (${want.origin}): expected ${formatFuncType(want.type)}`,
-          hint: null,
+          hint: alternatives.length === 0 ? null : `an async-lifted ${alternatives.map((n) => `\`${n}\``).join(' or ')} also does`,
         });
       }
       continue;

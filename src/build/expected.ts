@@ -32,6 +32,8 @@ export interface ExpectedExport {
   readonly type: CoreFuncType;
   readonly origin: string;
   readonly required: boolean;
+  /** Other exports that fulfil the requirement instead (the async-lifted forms of a function). */
+  readonly satisfiedBy?: readonly string[];
 }
 
 export interface ExpectedInterface {
@@ -149,17 +151,23 @@ class Collector {
   private exportFunction(name: string, func: Func, origin: string): void {
     this.noteMemoryUse(func, 'lift');
     const abi = flattenFunction(this.resolve, func, 'lift');
-    // wit-component also accepts async exports lifted with `[async-lift]`;
-    // the sync-lifted name is what every synchronous guest exports.
-    const required = !func.async;
-    this.addExport({ name, type: coreType(abi), origin, required });
-    this.addExport({ name: this.names.postReturn(name), type: { params: [...abi.results], results: [] }, origin: `post-return of ${origin}`, required: false });
-    if (func.async) {
-      const callback = flattenFunction(this.resolve, func, 'lift', { async: 'async-callback' });
-      this.addExport({ name: `[async-lift]${name}`, type: coreType(callback), origin, required: false });
-      const stackful = flattenFunction(this.resolve, func, 'lift', { async: 'async-stackful' });
-      this.addExport({ name: `[async-lift-stackful]${name}`, type: coreType(stackful), origin, required: false });
+    const post = { params: [...abi.results], results: [] };
+    this.addExport({ name: this.names.postReturn(name), type: post, origin: `post-return of ${origin}`, required: false });
+    if (!func.async) {
+      this.addExport({ name, type: coreType(abi), origin, required: true });
+      return;
     }
+    // An async function may be lifted synchronously or with either async ABI.
+    // Only the legacy scheme's async names are known here, so only there is
+    // one of the three forms required.
+    const callback = `[async-lift]${name}`;
+    const stackful = `[async-lift-stackful]${name}`;
+    const required = this.names.scheme === 'legacy';
+    this.addExport({ name, type: coreType(abi), origin, required, satisfiedBy: [callback, stackful] });
+    const callbackAbi = flattenFunction(this.resolve, func, 'lift', { async: 'async-callback' });
+    this.addExport({ name: callback, type: coreType(callbackAbi), origin, required: false });
+    const stackfulAbi = flattenFunction(this.resolve, func, 'lift', { async: 'async-stackful' });
+    this.addExport({ name: stackful, type: coreType(stackfulAbi), origin, required: false });
   }
 
   /**

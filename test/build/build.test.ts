@@ -11,7 +11,10 @@ import { componentWit, parse } from '@bytecodealliance/jco';
 import { describe, expect, it } from 'vitest';
 import { buildComponent } from '../../src/build/build.js';
 import { BuildError, type BuildProblem } from '../../src/build/errors.js';
-import { loadWitText } from '../../src/wit/load.js';
+import { readCoreModule } from '../../src/binary/reader.js';
+import { checkModule } from '../../src/build/check.js';
+import { expectedInterface } from '../../src/build/expected.js';
+import { loadWitText, selectWorld } from '../../src/wit/load.js';
 
 const WIT = `
 package test:build@1.0.0;
@@ -251,6 +254,19 @@ describe('buildComponent errors', () => {
       ['export-type', 'cm32p2||ping'],
     ]);
     expect(problem(error, 'cm32p2||ping').message).toContain('expected (func (param i32) (result i32)), found (func (param i64) (result i32))');
+  });
+
+  it('an async export is satisfied by its sync or async-lifted form, and missing when neither exists', async () => {
+    const asyncWit = loadWitText('package a:b;\nworld w { export slow: async func(s: string) -> u32; }\n');
+    const expected = expectedInterface(asyncWit.resolve, selectWorld(asyncWit));
+    const withExports = async (exports: string): Promise<BuildProblem[]> =>
+      checkModule(readCoreModule(await wat(`(module (memory (export "memory") 1) ${exports}
+        (func (export "cabi_realloc") (param i32 i32 i32 i32) (result i32) i32.const 8))`)), expected).problems;
+    expect(await withExports('(func (export "slow") (param i32 i32) (result i32) i32.const 0)')).toEqual([]);
+    expect(await withExports('(func (export "[async-lift]slow") (param i32 i32) (result i32) i32.const 0)')).toEqual([]);
+    const missing = await withExports('');
+    expect(missing.map((p) => [p.kind, p.item])).toEqual([['missing-export', 'slow']]);
+    expect(missing[0]?.hint).toBe('an async-lifted `[async-lift]slow` or `[async-lift-stackful]slow` also does');
   });
 
   it('input that is not a core module', async () => {
