@@ -31,6 +31,15 @@ describe('formatError', () => {
     expect(formatError(error, false)).toBe("error: ENOENT: no such file or directory, open 'x.wit'");
   });
 
+  it('prints other typed errors (a string code) by message', () => {
+    class BuildLikeError extends Error {
+      readonly code = 'BUILD_MISMATCH';
+    }
+    expect(formatError(new BuildLikeError('the module does not fit\n  - one problem'), false)).toBe(
+      'error: the module does not fit\n  - one problem',
+    );
+  });
+
   it('labels anything else as an internal error', () => {
     expect(formatError(new TypeError('boom'), false)).toMatch(/^error: internal error in witgen: boom$/);
   });
