@@ -28,6 +28,12 @@ function witFile(name: string, text: string): string {
 const STACK_LINE = /^\s+at .+[:(]/m;
 
 describe('witgen (built CLI)', () => {
+  it('is the file package.json names as the witgen bin', () => {
+    // run-cli builds with the project tsup config into its own folder; `dist/` is the real one.
+    expect(pkg.bin.witgen).toBe('dist/cli/main.js');
+    expect(cli.main.endsWith(join('cli', 'main.js'))).toBe(true);
+  });
+
   it('starts with a node shebang', () => {
     expect(readFileSync(cli.main, 'utf8').split('\n')[0]).toBe('#!/usr/bin/env node');
   });
