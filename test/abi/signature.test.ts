@@ -46,7 +46,6 @@ interface WorldCase {
   /** The world as componentEmbed selects it: `ns:pkg/world@version`. */
   readonly spec: string;
   /** Deps given as wasm binaries or text, which witgen's WIT loader does not read. */
-  readonly wasmDeps: boolean;
 }
 
 /** `witgen abi`'s path: witgen's own loader and resolver, then the ABI plan. */
@@ -157,12 +156,11 @@ function corpusCase(entry: string, cases: WorldCase[]): void {
   const resolve = resolveFromJson(readFileSync(path.join(corpus, entry), 'utf8'));
   const depFiles = isDir ? readdirSync(inputPath, { recursive: true }).map(String) : [];
   const hasWat = depFiles.some((f) => f.endsWith('.wat'));
-  const wasmDeps = hasWat || depFiles.some((f) => f.endsWith('.wasm'));
   const plainInput = async (): Promise<WitInput> =>
     hasWat ? { path: await copyCase(inputPath, null) } : { path: inputPath };
   resolve.worlds.forEach((_, worldId) => {
     const spec = qualifiedWorld(resolve, worldId);
-    if (spec !== null) cases.push({ name, input: plainInput, resolve, worldId, spec, wasmDeps });
+    if (spec !== null) cases.push({ name, input: plainInput, resolve, worldId, spec });
   });
   if (resolve.worlds.length > 0) return;
   const text = isDir ? '' : readFileSync(inputPath, 'utf8');
@@ -175,7 +173,7 @@ function corpusCase(entry: string, cases: WorldCase[]): void {
   const extra = synthWorldText(synth.names);
   const input = async (): Promise<WitInput> =>
     isDir ? { path: await copyCase(inputPath, extra) } : { source: text + extra };
-  cases.push({ name: `${name} (synthesized world)`, input, resolve, worldId: synth.worldId, spec, wasmDeps });
+  cases.push({ name: `${name} (synthesized world)`, input, resolve, worldId: synth.worldId, spec });
 }
 
 function key(s: DummySignature): string {
@@ -256,9 +254,7 @@ describe('core signatures match wit-component dummy modules', () => {
       expect(witgenIntrinsics(c.resolve, c.worldId)).toEqual(intrinsics);
     });
 
-    const viaLoader = c.wasmDeps ? it.skip : it;
-    const skipReason = c.wasmDeps ? ' — skipped: deps in wasm form, not read by the WIT loader' : '';
-    viaLoader(`${c.name}: ${c.spec} (witgen loader, as \`witgen abi\`)${skipReason}`, async () => {
+    it(`${c.name}: ${c.spec} (witgen loader, as \`witgen abi\`)`, async () => {
       const { input, expected } = await dummy();
       expect(sorted(asDummyNames(witgenSignatures(input, c.spec)))).toEqual(expected);
     });
