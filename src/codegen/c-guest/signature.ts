@@ -86,8 +86,8 @@ function classifyReturn(ctx: CGuestContext, type: Type | null): CReturn {
 export function cSignature(ctx: CGuestContext, scope: Scope, func: Func): CSignature {
   const name = cFunctionName(ctx, scope, func);
   const params: CParam[] = func.params.map((p) => {
-    const resolved = ctx.resolveType(p.type);
-    const option = resolved.kind === 'def' && resolved.def.kind === 'option';
+    // Like wit-bindgen, only a parameter whose own type is `option<T>` (not an alias of one) is flattened.
+    const option = typeof p.type === 'number' && ctx.typeDef(p.type).kind.kind === 'option';
     return { name: cParamName(p.name), type: p.type, byPointer: passedByPointer(ctx, p.type), option };
   });
   const ret = classifyReturn(ctx, func.result);
@@ -100,9 +100,9 @@ export function cSignature(ctx: CGuestContext, scope: Scope, func: Func): CSigna
   }
 
   const pieces = params.map((p) => {
-    if (p.option) {
-      const resolved = ctx.resolveType(p.type);
-      const payload = resolved.kind === 'def' && resolved.def.kind === 'option' ? resolved.def.type : p.type;
+    if (p.option && typeof p.type === 'number') {
+      const kind = ctx.typeDef(p.type).kind;
+      const payload = kind.kind === 'option' ? kind.type : p.type;
       return `${ctx.typeName(payload)} *maybe_${p.name}`;
     }
     return `${ctx.typeName(p.type)} ${p.byPointer ? '*' : ''}${p.name}`;
