@@ -4,3 +4,4 @@
  */
 export * from './wit/index.js';
 export * from './abi/index.js';
+export * from './build/index.js';
