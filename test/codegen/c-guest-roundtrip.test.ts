@@ -148,6 +148,34 @@ describe.skipIf(problem !== null)(title, () => {
     expect(hostCalls).toEqual(['reverse(abc)', 'total(3)', 'reverse()', 'total(0)']);
   });
 
+  it('supports UTF-16 strings (--string-encoding utf16): code units in, code units out', async () => {
+    const wit16 = path.join(fixtures, 'strings16.wit');
+    const loaded = loadWit(wit16);
+    const generated = generateCGuest(loaded.resolve, selectWorld(loaded), { stringEncoding: 'utf16' });
+    const dir = mkdtempSync(path.join(scratch, 'utf16-'));
+    for (const [name, text] of generated.files) writeFileSync(path.join(dir, name), text);
+    const wasm = path.join(dir, 'guest.wasm');
+    const failure = clang([
+      '-mexec-model=reactor', '-Wl,--no-entry', '-O1', '-Wall', '-Wextra', '-Werror', `-I${dir}`,
+      path.join(dir, generated.sourceName), path.join(fixtures, 'strings16-guest.c'), '-o', wasm,
+    ]);
+    expect(failure).toBeNull();
+    const binary = new Uint8Array(readFileSync(wasm));
+    const embedded = await componentEmbed({ binary, witSource: readFileSync(wit16, 'utf8'), world: 'strings16', stringEncoding: 'utf16' });
+    const utf16 = await transpileComponent(await componentNew(embedded, []), 'strings16');
+    try {
+      const instance = await utf16.instantiate({ ...wasiImports(utf16.imports), 'host-name': { default: () => 'wörld 🌍' } });
+      const call = (name: string, ...args: string[]): unknown => (instance[name] as (...a: string[]) => unknown)(...args);
+      for (const s of ['', 'abc', 'ünï ✓ 🎉', 'y'.repeat(3000)]) expect(call('echo', s)).toBe(s);
+      expect(call('exclaim', 'hé')).toBe('hé!');
+      expect(call('greet')).toBe('héllo, wörld 🌍');
+      // Lengths are in UTF-16 code units: the emoji counts twice.
+      expect(call('units', 'a🎉')).toBe(3);
+    } finally {
+      utf16.dispose();
+    }
+  });
+
   it('implements an exported resource: constructor, methods, static function, destructor', () => {
     const { Counter } = values;
     const a = new Counter(5);

@@ -62,7 +62,7 @@ describe('types', () => {
   it('declares the world string type and its helpers', () => {
     expect(flat(kinds.h)).toContain('typedef struct kinds_world_string_t { uint8_t *ptr; size_t len; } kinds_world_string_t;');
     for (const helper of ['set', 'dup', 'free']) expect(kinds.h).toContain(`void kinds_world_string_${helper}(kinds_world_string_t *ret`);
-    expect(kinds.c).toContain('ret->ptr = (uint8_t *) cabi_realloc(NULL, 0, 1, ret->len);');
+    expect(kinds.c).toContain('ret->ptr = (uint8_t *) cabi_realloc(NULL, 0, 1, ret->len * 1);');
   });
 
   it('names anonymous types made of primitives after the world, others after their interface', () => {
@@ -218,11 +218,23 @@ describe('what C cannot express yet', () => {
     });
   }
 
-  it('rejects string encodings other than utf8 with CGUEST_OPTION', () => {
+  it('rejects string encodings other than utf8 and utf16 with CGUEST_OPTION', () => {
     const loaded = loadWit(kindsPath);
-    expect(() => generateCGuest(loaded.resolve, selectWorld(loaded), { stringEncoding: 'utf16' as 'utf8' })).toThrow(
+    expect(() => generateCGuest(loaded.resolve, selectWorld(loaded), { stringEncoding: 'compact-utf16' as 'utf8' })).toThrow(
       expect.objectContaining({ code: 'CGUEST_OPTION' }),
     );
+  });
+});
+
+describe('UTF-16 strings', () => {
+  it('declares uint16_t code units and char16_t helpers, like wit-bindgen', () => {
+    const loaded = loadWit(kindsPath);
+    const [h = '', c = ''] = [...generateCGuest(loaded.resolve, selectWorld(loaded), { stringEncoding: 'utf16' }).files.values()];
+    expect(h).toContain('#include <uchar.h>');
+    expect(flat(h)).toContain('typedef struct kinds_world_string_t { uint16_t *ptr; size_t len; } kinds_world_string_t;');
+    expect(h).toContain('size_t kinds_world_string_len(const char16_t *s);');
+    expect(h).toContain('void kinds_world_string_dup(kinds_world_string_t *ret, const char16_t *s);');
+    expect(c).toContain('ret->ptr = (uint16_t *) cabi_realloc(NULL, 0, 2, ret->len * 2);');
   });
 });
 

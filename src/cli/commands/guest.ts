@@ -15,7 +15,7 @@ export interface GuestCOptions {
   readonly world?: string;
   readonly features?: readonly string[];
   readonly allFeatures?: boolean;
-  readonly stringEncoding?: 'utf8';
+  readonly stringEncoding?: 'utf8' | 'utf16';
   /** Also produce `<world>_impl.c` with an empty implementation of every export. */
   readonly skeleton?: boolean;
 }
@@ -58,9 +58,9 @@ function collectFeatures(value: string, previous: string[]): string[] {
   return [...previous, ...names];
 }
 
-function parseEncoding(value: string): 'utf8' {
-  if (value !== 'utf8') {
-    throw new InvalidArgumentError('the C guest generator supports only utf8 strings so far');
+function parseEncoding(value: string): 'utf8' | 'utf16' {
+  if (value !== 'utf8' && value !== 'utf16') {
+    throw new InvalidArgumentError('expected utf8 or utf16 (compact-utf16 is not supported for C guests)');
   }
   return value;
 }
@@ -77,7 +77,7 @@ export function registerGuestCommand(program: Command): void {
     .argument('<path>', 'a .wit file, or a directory of .wit files with an optional deps/ folder')
     .option('-w, --world <name>', 'the world (`w` or `ns:pkg/w@version`); optional if there is only one')
     .requiredOption('-o, --out <dir>', 'the directory to write the files into')
-    .option('--string-encoding <encoding>', 'how strings are encoded (utf8)', parseEncoding)
+    .option('--string-encoding <encoding>', 'how strings are encoded: utf8 (default) or utf16; pass the same to `witgen build`', parseEncoding)
     .option('--skeleton', 'also write <world>_impl.c, an empty implementation of every export')
     .option('--features <names>', 'enable @unstable features (comma-separated, repeatable)', collectFeatures, [])
     .option('--all-features', 'enable every @unstable feature')

@@ -97,11 +97,18 @@ export class CGuestContext {
   constructor(
     readonly resolve: Resolve,
     readonly worldId: WorldId,
+    /** How strings are encoded in memory: UTF-8 bytes or UTF-16 code units. */
+    readonly stringEncoding: 'utf8' | 'utf16' = 'utf8',
   ) {
     const world = resolve.worlds[worldId];
     if (world === undefined) throw new Error(`world id ${worldId} is not in the Resolve`);
     this.world = world;
     this.worldSnake = snakeCase(world.name);
+  }
+
+  /** The C type of one string code unit. */
+  get charType(): string {
+    return this.stringEncoding === 'utf16' ? 'uint16_t' : 'uint8_t';
   }
 
   typeDef(id: TypeId): TypeDef {

@@ -228,7 +228,7 @@ export function liftFlat(body: FunctionBody, type: Type, values: readonly string
       case 'string': {
         const ptr = next();
         const len = next();
-        return `(${cType}) { (uint8_t *) (uintptr_t) (${ptr}), (size_t) (${len}) }`;
+        return `(${cType}) { (${ctx.charType} *) (uintptr_t) (${ptr}), (size_t) (${len}) }`;
       }
       case 'bool':
         return `(${next()}) != 0`;

@@ -22,8 +22,12 @@ export { CGuestError, type CGuestErrorCode } from './errors.js';
 export type { GuestImplementation } from './context.js';
 
 export interface CGuestOptions {
-  /** Only `utf8` is supported so far; other encodings fail with CGUEST_OPTION. */
-  readonly stringEncoding?: 'utf8';
+  /**
+   * `utf8` (default) or `utf16` (strings hold `uint16_t` code units and the
+   * helpers take `char16_t` text), as wit-bindgen's C generator offers;
+   * anything else fails with CGUEST_OPTION.
+   */
+  readonly stringEncoding?: 'utf8' | 'utf16';
 }
 
 export interface CGuestFiles {
@@ -38,10 +42,13 @@ export interface CGuestFiles {
 /** Generates the C glue of world `worldId`. Throws CGuestError for what C cannot express yet. */
 export function generateCGuest(resolve: Resolve, worldId: WorldId, options: CGuestOptions = {}): CGuestFiles {
   const encoding: string = options.stringEncoding ?? 'utf8';
-  if (encoding !== 'utf8') {
-    throw new CGuestError('CGUEST_OPTION', `string encoding \`${encoding}\` is not supported by the C guest generator; use utf8`);
+  if (encoding !== 'utf8' && encoding !== 'utf16') {
+    throw new CGuestError(
+      'CGUEST_OPTION',
+      `string encoding \`${encoding}\` is not supported by the C guest generator; use utf8 or utf16`,
+    );
   }
-  const ctx = new CGuestContext(resolve, worldId);
+  const ctx = new CGuestContext(resolve, worldId, encoding);
   generateWorld(ctx);
   const snake = ctx.worldSnake;
   const headerName = `${snake}.h`;
@@ -165,10 +172,13 @@ function renderHeader(ctx: CGuestContext): string {
   w.line('#include <stdint.h>');
   w.line('#include <stdbool.h>');
   w.line('#include <stddef.h>');
+  const utf16 = ctx.stringEncoding === 'utf16';
+  if (ctx.needsString && utf16) w.line('#include <uchar.h>');
+  const cText = utf16 ? 'char16_t' : 'char';
   if (ctx.needsString) {
     w.blank();
     w.block(`typedef struct ${snake}_string_t`, () => {
-      w.line('uint8_t *ptr;');
+      w.line(`${ctx.charType} *ptr;`);
       w.line('size_t len;');
     }, ` ${snake}_string_t;`);
   }
@@ -176,12 +186,17 @@ function renderHeader(ctx: CGuestContext): string {
   w.blank().append(hFns);
   if (ctx.needsString) {
     hHelpers.blank();
+    if (utf16) {
+      hHelpers.line('// The number of UTF-16 code units before the terminating zero.');
+      hHelpers.line(`size_t ${snake}_string_len(const char16_t *s);`);
+      hHelpers.blank();
+    }
     hHelpers.line('// Transfers ownership of `s` into the string `ret`');
-    hHelpers.line(`void ${snake}_string_set(${snake}_string_t *ret, const char *s);`);
+    hHelpers.line(`void ${snake}_string_set(${snake}_string_t *ret, const ${cText} *s);`);
     hHelpers.blank();
     hHelpers.line('// Creates a copy of the input nul-terminated string `s` and');
     hHelpers.line('// stores it into the component model string `ret`.');
-    hHelpers.line(`void ${snake}_string_dup(${snake}_string_t *ret, const char *s);`);
+    hHelpers.line(`void ${snake}_string_dup(${snake}_string_t *ret, const ${cText} *s);`);
     hHelpers.blank();
     hHelpers.line('// Deallocates the string pointed to by `ret`, deallocating');
     hHelpers.line('// the memory behind the string.');
@@ -229,16 +244,28 @@ function renderSource(ctx: CGuestContext, headerName: string): string {
   }
 
   if (ctx.needsString) {
+    const utf16 = ctx.stringEncoding === 'utf16';
+    const cText = utf16 ? 'char16_t' : 'char';
+    const unit = utf16 ? 2 : 1;
+    const length = utf16 ? `${snake}_string_len(s)` : 'strlen(s)';
+    if (utf16) {
+      cHelpers.blank();
+      cHelpers.block(`size_t ${snake}_string_len(const char16_t *s)`, () => {
+        cHelpers.line('const char16_t *c = s;');
+        cHelpers.line('while (*c) c++;');
+        cHelpers.line('return (size_t) (c - s);');
+      });
+    }
     cHelpers.blank();
-    cHelpers.block(`void ${snake}_string_set(${snake}_string_t *ret, const char *s)`, () => {
-      cHelpers.line('ret->ptr = (uint8_t *) s;');
-      cHelpers.line('ret->len = strlen(s);');
+    cHelpers.block(`void ${snake}_string_set(${snake}_string_t *ret, const ${cText} *s)`, () => {
+      cHelpers.line(`ret->ptr = (${ctx.charType} *) s;`);
+      cHelpers.line(`ret->len = ${length};`);
     });
     cHelpers.blank();
-    cHelpers.block(`void ${snake}_string_dup(${snake}_string_t *ret, const char *s)`, () => {
-      cHelpers.line('ret->len = strlen(s);');
-      cHelpers.line('ret->ptr = (uint8_t *) cabi_realloc(NULL, 0, 1, ret->len);');
-      cHelpers.line('memcpy(ret->ptr, s, ret->len);');
+    cHelpers.block(`void ${snake}_string_dup(${snake}_string_t *ret, const ${cText} *s)`, () => {
+      cHelpers.line(`ret->len = ${length};`);
+      cHelpers.line(`ret->ptr = (${ctx.charType} *) cabi_realloc(NULL, 0, ${unit}, ret->len * ${unit});`);
+      cHelpers.line(`memcpy(ret->ptr, s, ret->len * ${unit});`);
     });
     cHelpers.blank();
     cHelpers.block(`void ${snake}_string_free(${snake}_string_t *ret)`, () => {
