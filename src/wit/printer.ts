@@ -310,9 +310,20 @@ class WitPrinter {
   private signature(func: Func): string {
     const params = func.kind.kind === 'method' ? func.params.slice(1) : func.params;
     const list = params.map((p) => `${escapeName(p.name)}: ${this.typeName(p.type)}`).join(', ');
-    if (func.kind.kind === 'constructor') return `constructor(${list})`;
     const result = func.result === null ? '' : ` -> ${this.typeName(func.result)}`;
+    if (func.kind.kind === 'constructor') {
+      // A constructor's implicit result is its own resource; only a
+      // fallible one (`-> result<r, e>`) spells its result out.
+      const implicit = func.result !== null && this.isOwnHandleOf(func.result, func.kind.resource);
+      return `constructor(${list})${implicit ? '' : result}`;
+    }
     return `${func.async ? 'async ' : ''}func(${list})${result}`;
+  }
+
+  private isOwnHandleOf(type: Type, resource: TypeId): boolean {
+    if (typeof type === 'string') return false;
+    const def = this.typeAt(type);
+    return def.name === null && def.kind.kind === 'handle' && def.kind.handle === 'own' && def.kind.resource === resource;
   }
 
   // ---- worlds -----------------------------------------------------------

@@ -354,6 +354,23 @@ package bar:empty {
     }
   });
 
+  it('spells out only a fallible constructor\'s result', () => {
+    const text = `package a:b;
+
+interface i {
+  resource r {
+    constructor(x: u32) -> result<r, string>;
+  }
+
+  resource s {
+    constructor();
+  }
+}
+`;
+    const loaded = loadWitText(text);
+    expect(printPackages(loaded.resolve, loaded.main)).toBe(text);
+  });
+
   it('escapes keywords and nothing else', () => {
     expect(escapeName('interface')).toBe('%interface');
     expect(escapeName('error-context')).toBe('%error-context');
