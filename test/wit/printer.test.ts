@@ -371,6 +371,61 @@ interface i {
     expect(printPackages(loaded.resolve, loaded.main)).toBe(text);
   });
 
+  it('normalizes newer WIT (async, map, fixed lists, future/stream, error-context, gates, named imports)', () => {
+    const source = `package a:b@1.0.0;
+interface types {
+  type m = map<string, u32>;
+  type v = list<f32, 4>;
+  type f = future<string>;
+  type g = future;
+  type s = stream<u8>;
+  type t = stream;
+  type e = error-context;
+  @since(version = 1.0.0) @deprecated(version = 1.1.0)
+  go: async func(x: borrow<res>) -> result<_, e>;
+  resource res { run: async func() -> option<m>; make: static func() -> res; }
+}
+world w { export %interface: func(%type: u8); import x: types; }
+`;
+    const normalized = `package a:b@1.0.0;
+
+interface types {
+  type m = map<string, u32>;
+
+  type v = list<f32, 4>;
+
+  type f = future<string>;
+
+  type g = future;
+
+  type s = stream<u8>;
+
+  type t = stream;
+
+  type e = error-context;
+
+  resource res {
+    run: async func() -> option<m>;
+    make: static func() -> res;
+  }
+
+  @since(version = 1.0.0)
+  @deprecated(version = 1.1.0)
+  go: async func(x: borrow<res>) -> result<_, e>;
+}
+
+world w {
+  import x: types;
+
+  export %interface: func(%type: u8);
+}
+`;
+    const loaded = loadWitText(source);
+    expect(printPackages(loaded.resolve, loaded.main)).toBe(normalized);
+    const again = loadWitText(normalized);
+    expect(canonicalPackages(again.resolve)).toEqual(canonicalPackages(loaded.resolve));
+  });
+
   it('escapes keywords and nothing else', () => {
     expect(escapeName('interface')).toBe('%interface');
     expect(escapeName('error-context')).toBe('%error-context');
