@@ -35,7 +35,25 @@ function witFiles(dir: string): string[] {
     });
 }
 
-const corpus = [...witFiles(conformance), ...witFiles(join(root, 'wit'))].map((file) => readFileSync(file, 'utf8'));
+/** Newer syntax the wit-parser corpus barely uses, so mutations reach those paths too. */
+const NEWER_WIT = `package a:b@1.0.0;
+interface types {
+  type m = map<string, u32>;
+  type v = list<f32, 4>;
+  type f = future<string>;
+  type s = stream<u8>;
+  type e = error-context;
+  @since(version = 1.0.0) @deprecated(version = 1.1.0)
+  go: async func(x: borrow<res>) -> result<_, e>;
+  resource res { constructor() -> result<res, e>; run: async func() -> option<m>; make: static func() -> res; }
+}
+world w { export %interface: func(%type: u8); import x: types; @unstable(feature = active) import y: func(); }
+`;
+const wasi = join(root, 'node_modules/@bytecodealliance/jco/lib/wit/builtin/0.2.12');
+const corpus = [
+  ...[...witFiles(conformance), ...witFiles(join(root, 'wit')), ...witFiles(wasi)].map((file) => readFileSync(file, 'utf8')),
+  NEWER_WIT,
+];
 /** Corpus files that resolve on their own (many need deps/ or are meant to fail). */
 const preferred = corpus.flatMap((text, i) => {
   try {
