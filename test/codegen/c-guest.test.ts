@@ -61,7 +61,7 @@ describe('names', () => {
 describe('types', () => {
   it('declares the world string type and its helpers', () => {
     expect(flat(kinds.h)).toContain('typedef struct kinds_world_string_t { uint8_t *ptr; size_t len; } kinds_world_string_t;');
-    for (const helper of ['set', 'dup', 'free']) expect(kinds.h).toContain(`void kinds_world_string_${helper}(kinds_world_string_t *ret`);
+    for (const helper of ['set', 'dup', 'dup_n', 'free']) expect(kinds.h).toContain(`void kinds_world_string_${helper}(kinds_world_string_t *ret`);
     expect(kinds.c).toContain('ret->ptr = (uint8_t *) cabi_realloc(NULL, 0, 1, ret->len * 1);');
   });
 

@@ -198,6 +198,10 @@ function renderHeader(ctx: CGuestContext): string {
     hHelpers.line('// stores it into the component model string `ret`.');
     hHelpers.line(`void ${snake}_string_dup(${snake}_string_t *ret, const ${cText} *s);`);
     hHelpers.blank();
+    hHelpers.line('// Creates a copy of the first `len` code units of `s` (no terminator needed)');
+    hHelpers.line('// and stores it into the component model string `ret`.');
+    hHelpers.line(`void ${snake}_string_dup_n(${snake}_string_t *ret, const ${cText} *s, size_t len);`);
+    hHelpers.blank();
     hHelpers.line('// Deallocates the string pointed to by `ret`, deallocating');
     hHelpers.line('// the memory behind the string.');
     hHelpers.line(`void ${snake}_string_free(${snake}_string_t *ret);`);
@@ -266,6 +270,12 @@ function renderSource(ctx: CGuestContext, headerName: string): string {
       cHelpers.line(`ret->len = ${length};`);
       cHelpers.line(`ret->ptr = (${ctx.charType} *) cabi_realloc(NULL, 0, ${unit}, ret->len * ${unit});`);
       cHelpers.line(`memcpy(ret->ptr, s, ret->len * ${unit});`);
+    });
+    cHelpers.blank();
+    cHelpers.block(`void ${snake}_string_dup_n(${snake}_string_t *ret, const ${cText} *s, size_t len)`, () => {
+      cHelpers.line('ret->len = len;');
+      cHelpers.line(`ret->ptr = (${ctx.charType} *) cabi_realloc(NULL, 0, ${unit}, len * ${unit});`);
+      cHelpers.line(`memcpy(ret->ptr, s, len * ${unit});`);
     });
     cHelpers.blank();
     cHelpers.block(`void ${snake}_string_free(${snake}_string_t *ret)`, () => {
