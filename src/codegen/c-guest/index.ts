@@ -172,6 +172,9 @@ function renderHeader(ctx: CGuestContext): string {
   w.line('#include <stdint.h>');
   w.line('#include <stdbool.h>');
   w.line('#include <stddef.h>');
+  // Older wit-bindgen headers pulled these in, and guests written against them rely on it.
+  w.line('#include <stdlib.h>');
+  w.line('#include <string.h>');
   const utf16 = ctx.stringEncoding === 'utf16';
   if (ctx.needsString && utf16) w.line('#include <uchar.h>');
   const cText = utf16 ? 'char16_t' : 'char';
