@@ -164,12 +164,9 @@ export class CGuestContext {
   /** The interface a plain-named world entry stands for. */
   private interfaceOfKey(key: WorldKey, exported: boolean): InterfaceId | null {
     const entries = exported ? this.world.exports : this.world.imports;
-    for (const entry of entries) {
-      if (entry.key.kind === key.kind && entry.key.kind === 'name' && key.kind === 'name' && entry.key.name === key.name) {
-        return entry.item.kind === 'interface' ? entry.item.id : null;
-      }
-    }
-    return null;
+    if (key.kind !== 'name') return null;
+    const entry = entries.find((e) => e.key.kind === 'name' && e.key.name === key.name);
+    return entry?.item.kind === 'interface' ? entry.item.id : null;
   }
 
   /**
