@@ -226,6 +226,21 @@ describe('what C cannot express yet', () => {
   });
 });
 
+describe('maps', () => {
+  it('are lists of { key; value; } entries named <map>_entry_t, like wit-bindgen', () => {
+    const { h, c } = generateText(
+      'package a:b;\ninterface i {\n  type names-by-id = map<u32, string>;\n  f: func(m: names-by-id) -> map<string, u32>;\n}\nworld w {\n  import i;\n}\n',
+    );
+    const text = flat(h);
+    expect(text).toContain('typedef struct a_b_i_names_by_id_entry_t { uint32_t key; w_string_t value; } a_b_i_names_by_id_entry_t;');
+    expect(text).toContain('typedef struct a_b_i_names_by_id_t { a_b_i_names_by_id_entry_t *ptr; size_t len; } a_b_i_names_by_id_t;');
+    expect(text).toContain('typedef struct w_map_string_u32_entry_t { w_string_t key; uint32_t value; } w_map_string_u32_entry_t;');
+    expect(text).toContain('extern void a_b_i_f(a_b_i_names_by_id_t *m, w_map_string_u32_t *ret);');
+    expect(flat(c)).toContain('for (size_t i = 0; i < list_len; i++) { w_string_free(&list_ptr[i].value); }');
+    expect(c).toContain('_Static_assert(sizeof(a_b_i_names_by_id_entry_t) == 12 && _Alignof(a_b_i_names_by_id_entry_t) == 4');
+  });
+});
+
 describe('UTF-16 strings', () => {
   it('declares uint16_t code units and char16_t helpers, like wit-bindgen', () => {
     const loaded = loadWit(kindsPath);

@@ -86,7 +86,7 @@ export class CGuestContext {
   /** Anonymous types made of primitives only are shared world-wide under one name. */
   readonly sharedNames = new Map<string, { dtor: string | null }>();
   /** Types whose C layout must equal the canonical ABI layout (checked with _Static_assert). */
-  readonly layoutChecks: { name: string; type: Type }[] = [];
+  readonly layoutChecks: { name: string; size: number; align: number }[] = [];
   readonly bitcasts = new Set<Bitcast>();
   /** What the guest must implement: export prototypes and exported resources' destructors. */
   readonly guestImplements: GuestImplementation[] = [];

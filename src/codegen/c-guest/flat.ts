@@ -12,6 +12,7 @@ import type { Type } from '../../wit/model.js';
 import type { CodeWriter } from '../writer.js';
 import type { CGuestContext } from './context.js';
 import { cIdent } from './names.js';
+import { mapEntryName } from './types.js';
 
 /** The C type of a core wasm value. */
 export function coreCType(type: CoreType): string {
@@ -104,6 +105,7 @@ export function lowerFlat(body: FunctionBody, type: Type, value: string): string
   const kind = resolved.def;
   switch (kind.kind) {
     case 'list':
+    case 'map':
       return [`(int32_t) (uintptr_t) (${value}).ptr`, `(int32_t) (${value}).len`];
     case 'record':
       return kind.fields.flatMap((f) => lowerFlat(body, f.type, `(${value}).${cIdent(f.name)}`));
@@ -241,10 +243,12 @@ export function liftFlat(body: FunctionBody, type: Type, values: readonly string
   }
   const kind = resolved.def;
   switch (kind.kind) {
-    case 'list': {
+    case 'list':
+    case 'map': {
       const ptr = next();
       const len = next();
-      return `(${cType}) { (${ctx.typeName(kind.element)} *) (uintptr_t) (${ptr}), (size_t) (${len}) }`;
+      const element = kind.kind === 'list' ? ctx.typeName(kind.element) : mapEntryName(cType);
+      return `(${cType}) { (${element} *) (uintptr_t) (${ptr}), (size_t) (${len}) }`;
     }
     case 'record':
     case 'tuple': {

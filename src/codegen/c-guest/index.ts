@@ -8,7 +8,6 @@
  * compiled core module into a component.
  */
 import type { Func, Resolve, TypeId, WorldEntry, WorldId } from '../../wit/model.js';
-import { layoutOf } from '../../abi/layout.js';
 import { CodeWriter } from '../writer.js';
 import { CGuestContext, type GuestImplementation, type Scope } from './context.js';
 import { CGuestError, unsupported } from './errors.js';
@@ -302,7 +301,7 @@ function renderSource(ctx: CGuestContext, headerName: string): string {
   for (const check of ctx.layoutChecks) {
     if (seen.has(check.name)) continue;
     seen.add(check.name);
-    const { size, align } = layoutOf(ctx.resolve, check.type);
+    const { size, align } = check;
     w.line(`_Static_assert(sizeof(${check.name}) == ${size} && _Alignof(${check.name}) == ${align}, "${check.name} layout");`);
   }
   return w.toString();

@@ -66,7 +66,9 @@ export class LiveTypes {
       case 'fixed-length-list':
         throw unsupported('fixed-length lists (`list<T, N>`)', this.where());
       case 'map':
-        throw unsupported('`map` types', this.where());
+        this.addType(kind.key);
+        this.addType(kind.value);
+        break;
     }
     this.seen.add(id);
     this.order.push(id);

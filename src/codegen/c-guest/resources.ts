@@ -34,7 +34,7 @@ export function defineResource(ctx: CGuestContext, scope: Scope, id: TypeId, wit
   h.blank();
   writeDocs(h, docs);
   h.block(`typedef struct ${own}`, () => h.line('int32_t __handle;'), ` ${own};`);
-  ctx.layoutChecks.push({ name: own, type: id });
+  ctx.layoutChecks.push({ name: own, size: 4, align: 4 });
 
   hHelpers.blank().line(`extern void ${ns}_${snake}_drop_own(${own} handle);`);
   c.blank();

@@ -57,6 +57,7 @@ function passedByPointer(ctx: CGuestContext, type: Type): boolean {
     case 'tuple':
     case 'record':
     case 'list':
+    case 'map':
       return true;
     default:
       return false;

@@ -6,7 +6,7 @@
  * lists `{ T *ptr; size_t len; }`, enums and flags are unsigned integers with
  * `#define`d constants. Every type that owns memory gets a `_free` function.
  */
-import { layoutOf } from '../../abi/layout.js';
+import { layoutOf, recordLayout } from '../../abi/layout.js';
 import type { Docs } from './docs.js';
 import { writeDocs } from './docs.js';
 import type { Type, TypeDefKind, TypeId } from '../../wit/model.js';
@@ -34,6 +34,8 @@ export function encodedTypeName(ctx: CGuestContext, type: Type): string {
     }
     case 'list':
       return `list_${encodedTypeName(ctx, kind.element)}`;
+    case 'map':
+      return `map_${encodedTypeName(ctx, kind.key)}_${encodedTypeName(ctx, kind.value)}`;
     case 'handle':
       return `${kind.handle}_${encodedTypeName(ctx, kind.resource)}`;
     default:
@@ -54,9 +56,16 @@ function isPrimitiveOnly(ctx: CGuestContext, type: Type): boolean {
       return isPrimitiveOnly(ctx, kind.type);
     case 'tuple':
       return kind.types.every((t) => isPrimitiveOnly(ctx, t));
+    case 'map':
+      return isPrimitiveOnly(ctx, kind.key) && isPrimitiveOnly(ctx, kind.value);
     default:
       return false;
   }
+}
+
+/** A map is a list of `{ key; value; }` entries; the entry struct is named `<map>_entry_t`. */
+export function mapEntryName(mapName: string): string {
+  return `${mapName.slice(0, -2)}_entry_t`;
 }
 
 /** Names and defines every type in `ids` (dependencies first) that has no C name yet. */
@@ -96,7 +105,8 @@ export function defineTypes(ctx: CGuestContext, scope: Scope, ids: readonly Type
 }
 
 function checkLayout(ctx: CGuestContext, id: TypeId): void {
-  ctx.layoutChecks.push({ name: ctx.typeName(id), type: id });
+  const { size, align } = layoutOf(ctx.resolve, id);
+  ctx.layoutChecks.push({ name: ctx.typeName(id), size, align });
 }
 
 function defineNamed(ctx: CGuestContext, scope: Scope, id: TypeId, witName: string, kind: TypeDefKind, docs: Docs): void {
@@ -193,6 +203,19 @@ function defineAnonymous(ctx: CGuestContext, id: TypeId, kind: TypeDefKind): voi
 /** Tuples, options, results and lists: the same struct shapes whether named or not. */
 function writeStructBody(ctx: CGuestContext, open: string, kind: TypeDefKind, name: string): void {
   const h = ctx.sections.hDefs;
+  if (kind.kind === 'map') {
+    const entry = mapEntryName(name);
+    h.block(`typedef struct ${entry}`, () => {
+      h.line(`${ctx.typeName(kind.key)} key;`);
+      h.line(`${ctx.typeName(kind.value)} value;`);
+    }, ` ${entry};`);
+    const layout = recordLayout(ctx.resolve, 'map-entry', [
+      { name: 'key', type: kind.key },
+      { name: 'value', type: kind.value },
+    ]);
+    ctx.layoutChecks.push({ name: entry, size: layout.size, align: layout.align });
+    h.blank();
+  }
   h.block(open, () => {
     switch (kind.kind) {
       case 'tuple':
@@ -213,6 +236,10 @@ function writeStructBody(ctx: CGuestContext, open: string, kind: TypeDefKind, na
         break;
       case 'list':
         h.line(`${ctx.typeName(kind.element)} *ptr;`);
+        h.line('size_t len;');
+        break;
+      case 'map':
+        h.line(`${mapEntryName(name)} *ptr;`);
         h.line('size_t len;');
         break;
       default:
@@ -258,6 +285,14 @@ function defineDtor(ctx: CGuestContext, id: TypeId): string | null {
       body.push('size_t list_len = ptr->len;', 'if (list_len > 0) {', `${ctx.typeName(kind.element)} *list_ptr = ptr->ptr;`);
       const element = freeCall(ctx, kind.element, '&list_ptr[i]');
       if (element !== null) body.push('for (size_t i = 0; i < list_len; i++) {', element, '}');
+      body.push('free(list_ptr);', '}');
+      break;
+    }
+    case 'map': {
+      body.push('size_t list_len = ptr->len;', 'if (list_len > 0) {', `${mapEntryName(name)} *list_ptr = ptr->ptr;`);
+      const entry = [freeCall(ctx, kind.key, '&list_ptr[i].key'), freeCall(ctx, kind.value, '&list_ptr[i].value')];
+      const calls = entry.filter((call): call is string => call !== null);
+      if (calls.length > 0) body.push('for (size_t i = 0; i < list_len; i++) {', ...calls, '}');
       body.push('free(list_ptr);', '}');
       break;
     }
@@ -318,6 +353,7 @@ export function ownsMemory(ctx: CGuestContext, type: Type): boolean {
   const kind = resolved.def;
   switch (kind.kind) {
     case 'list':
+    case 'map':
       return true;
     case 'record':
       return kind.fields.some((f) => ownsMemory(ctx, f.type));
