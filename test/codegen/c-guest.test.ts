@@ -226,6 +226,32 @@ describe('what C cannot express yet', () => {
   });
 });
 
+describe('renames', () => {
+  const wit = 'package foo:bar;\ninterface b {\n  f: func();\n}\nworld runner {\n  import a: interface {\n    f: func();\n  }\n  import b;\n  export b;\n  export run: func();\n}\n';
+  it('--rename K=V replaces interface prefixes and --rename-world the world name', () => {
+    const loaded = loadWitText(wit);
+    const files = generateCGuest(loaded.resolve, selectWorld(loaded), {
+      renames: { a: 'rename3', 'foo:bar/b': 'rename4' },
+      worldName: 'my-runner',
+    }).files;
+    expect([...files.keys()]).toEqual(['my_runner.h', 'my_runner.c']);
+    const h = files.get('my_runner.h') ?? '';
+    expect(h).toContain('#ifndef __BINDINGS_MY_RUNNER_H');
+    expect(h).toContain('extern void rename3_f(void);');
+    expect(h).toContain('extern void rename4_f(void);');
+    expect(h).toContain('void exports_rename4_f(void);');
+    expect(h).toContain('void exports_my_runner_run(void);');
+  });
+
+  it('rejects a rename of something the world does not have', () => {
+    const loaded = loadWitText(wit);
+    expect(() => generateCGuest(loaded.resolve, selectWorld(loaded), { renames: { 'foo:bar/zzz': 'x' } })).toThrow(
+      expect.objectContaining({ code: 'CGUEST_OPTION' }),
+    );
+    expect(() => guestC(kindsPath, { rename: ['no-equals-sign'] })).toThrow(expect.objectContaining({ code: 'CGUEST_OPTION' }));
+  });
+});
+
 describe('maps', () => {
   it('are lists of { key; value; } entries named <map>_entry_t, like wit-bindgen', () => {
     const { h, c } = generateText(

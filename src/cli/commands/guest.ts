@@ -6,7 +6,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { InvalidArgumentError, type Command } from 'commander';
-import { generateCGuest, type CGuestFiles } from '../../codegen/c-guest/index.js';
+import { CGuestError, generateCGuest, type CGuestFiles } from '../../codegen/c-guest/index.js';
 import { renderGuestSkeleton } from '../../codegen/c-guest/skeleton.js';
 import { loadWit, selectWorld, type WitOptions } from '../../wit/load.js';
 
@@ -18,6 +18,10 @@ export interface GuestCOptions {
   readonly stringEncoding?: 'utf8' | 'utf16';
   /** Also produce `<world>_impl.c` with an empty implementation of every export. */
   readonly skeleton?: boolean;
+  /** `K=V` pairs: C prefix V for the world entry named K. */
+  readonly rename?: readonly string[];
+  /** The world's name in C names and file names. */
+  readonly renameWorld?: string;
 }
 
 /** Loads the WIT and generates the glue, without touching the filesystem otherwise. Throws WitError / CGuestError. */
@@ -25,11 +29,12 @@ export function guestC(path: string, options: GuestCOptions = {}): Map<string, s
   const witOptions: WitOptions = { features: options.features ?? [], allFeatures: options.allFeatures ?? false };
   const loaded = loadWit(path, witOptions);
   const worldId = selectWorld(loaded, options.world);
-  const generated: CGuestFiles = generateCGuest(
-    loaded.resolve,
-    worldId,
-    options.stringEncoding === undefined ? {} : { stringEncoding: options.stringEncoding },
-  );
+  const renames = Object.fromEntries((options.rename ?? []).map(parseRename));
+  const generated: CGuestFiles = generateCGuest(loaded.resolve, worldId, {
+    renames,
+    ...(options.stringEncoding === undefined ? {} : { stringEncoding: options.stringEncoding }),
+    ...(options.renameWorld === undefined ? {} : { worldName: options.renameWorld }),
+  });
   const files = new Map(generated.files);
   if (options.skeleton) {
     const implName = generated.sourceName.replace(/\.c$/, '_impl.c');
@@ -58,6 +63,18 @@ function collectFeatures(value: string, previous: string[]): string[] {
   return [...previous, ...names];
 }
 
+function parseRename(pair: string): [string, string] {
+  const eq = pair.indexOf('=');
+  if (eq <= 0 || eq === pair.length - 1) {
+    throw new CGuestError('CGUEST_OPTION', `\`--rename ${pair}\` must have the form K=V (e.g. \`--rename ns:pkg/iface=mine\`)`);
+  }
+  return [pair.slice(0, eq), pair.slice(eq + 1)];
+}
+
+function collectRenames(value: string, previous: string[]): string[] {
+  return [...previous, value];
+}
+
 function parseEncoding(value: string): 'utf8' | 'utf16' {
   if (value !== 'utf8' && value !== 'utf16') {
     throw new InvalidArgumentError('expected utf8 or utf16 (compact-utf16 is not supported for C guests)');
@@ -78,6 +95,8 @@ export function registerGuestCommand(program: Command): void {
     .option('-w, --world <name>', 'the world (`w` or `ns:pkg/w@version`); optional if there is only one')
     .requiredOption('-o, --out <dir>', 'the directory to write the files into')
     .option('--string-encoding <encoding>', 'how strings are encoded: utf8 (default) or utf16; pass the same to `witgen build`', parseEncoding)
+    .option('--rename <K=V>', 'use C prefix V for the interface K (`ns:pkg/iface@v` or a plain name); repeatable', collectRenames, [])
+    .option('--rename-world <name>', "the world's name in C names and file names")
     .option('--skeleton', 'also write <world>_impl.c, an empty implementation of every export')
     .option('--features <names>', 'enable @unstable features (comma-separated, repeatable)', collectFeatures, [])
     .option('--all-features', 'enable every @unstable feature')

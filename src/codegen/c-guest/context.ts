@@ -66,6 +66,7 @@ export type Resolved =
 
 export class CGuestContext {
   readonly world: World;
+  readonly worldName: string;
   /** snake_case world name: the prefix of world-level names and of shared helpers. */
   readonly worldSnake: string;
   readonly sections: Sections = {
@@ -99,11 +100,16 @@ export class CGuestContext {
     readonly worldId: WorldId,
     /** How strings are encoded in memory: UTF-8 bytes or UTF-16 code units. */
     readonly stringEncoding: 'utf8' | 'utf16' = 'utf8',
+    /** C prefixes replacing those of world entries, by entry name (`ns:pkg/iface@v` or a plain name). */
+    readonly renames: ReadonlyMap<string, string> = new Map(),
+    /** The name the world goes by in C names and file names (default: its WIT name). */
+    worldName?: string,
   ) {
     const world = resolve.worlds[worldId];
     if (world === undefined) throw new Error(`world id ${worldId} is not in the Resolve`);
     this.world = world;
-    this.worldSnake = snakeCase(world.name);
+    this.worldName = worldName ?? world.name;
+    this.worldSnake = snakeCase(this.worldName);
   }
 
   /** The C type of one string code unit. */
@@ -156,7 +162,7 @@ export class CGuestContext {
       key,
       interfaceId: key.kind === 'interface' ? key.id : this.interfaceOfKey(key, exported),
       exported,
-      prefix: interfacePrefix(this.resolve, key, exported),
+      prefix: interfacePrefix(this.resolve, key, exported, this.renames),
       module: worldKeyName(this.resolve, key),
     };
   }
@@ -181,7 +187,7 @@ export class CGuestContext {
     for (const [index, entries] of lookIn.entries()) {
       for (const entry of entries) {
         if (entry.item.kind === 'interface' && entry.item.id === owner.id) {
-          return interfacePrefix(this.resolve, entry.key, scope.exported && index === 0);
+          return interfacePrefix(this.resolve, entry.key, scope.exported && index === 0, this.renames);
         }
       }
     }

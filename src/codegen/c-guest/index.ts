@@ -27,6 +27,10 @@ export interface CGuestOptions {
    * anything else fails with CGUEST_OPTION.
    */
   readonly stringEncoding?: 'utf8' | 'utf16';
+  /** `--rename K=V`: use prefix V for the world entry named K (`ns:pkg/iface@v` or a plain name). */
+  readonly renames?: Readonly<Record<string, string>>;
+  /** `--rename-world`: the world's name in C names and file names. */
+  readonly worldName?: string;
 }
 
 export interface CGuestFiles {
@@ -47,7 +51,14 @@ export function generateCGuest(resolve: Resolve, worldId: WorldId, options: CGue
       `string encoding \`${encoding}\` is not supported by the C guest generator; use utf8 or utf16`,
     );
   }
-  const ctx = new CGuestContext(resolve, worldId, encoding);
+  const ctx = new CGuestContext(
+    resolve,
+    worldId,
+    encoding,
+    new Map(Object.entries(options.renames ?? {})),
+    options.worldName,
+  );
+  checkRenames(ctx);
   generateWorld(ctx);
   const snake = ctx.worldSnake;
   const headerName = `${snake}.h`;
@@ -61,6 +72,19 @@ export function generateCGuest(resolve: Resolve, worldId: WorldId, options: CGue
     sourceName,
     guestImplements: ctx.guestImplements,
   };
+}
+
+/** A rename must name an import or export of the world. */
+function checkRenames(ctx: CGuestContext): void {
+  const names = new Set([...ctx.world.imports, ...ctx.world.exports].map((e) => worldKeyName(ctx.resolve, e.key)));
+  for (const from of ctx.renames.keys()) {
+    if (!names.has(from)) {
+      throw new CGuestError(
+        'CGUEST_OPTION',
+        `cannot rename \`${from}\`: the world imports or exports no interface of that name (it has: ${[...names].join(', ')})`,
+      );
+    }
+  }
 }
 
 function generateWorld(ctx: CGuestContext): void {
@@ -155,7 +179,7 @@ function forgetTypesRedefinedByExports(ctx: CGuestContext): void {
 }
 
 function renderHeader(ctx: CGuestContext): string {
-  const guard = `__BINDINGS_${shoutyCase(ctx.world.name)}_H`;
+  const guard = `__BINDINGS_${shoutyCase(ctx.worldName)}_H`;
   const snake = ctx.worldSnake;
   const { hDefs, hFns, hHelpers } = ctx.sections;
   const w = new CodeWriter();

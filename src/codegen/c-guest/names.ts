@@ -64,7 +64,15 @@ export function worldKeyName(resolve: Resolve, key: WorldKey): string {
  * versions of the package are loaded), `exports_` in front when exported;
  * an interface imported or exported under a plain name uses that name.
  */
-export function interfacePrefix(resolve: Resolve, key: WorldKey, exported: boolean): string {
+export function interfacePrefix(
+  resolve: Resolve,
+  key: WorldKey,
+  exported: boolean,
+  renames: ReadonlyMap<string, string> = new Map(),
+): string {
+  // `--rename K=V` replaces the prefix (still behind `exports_` for exported package interfaces).
+  const renamed = renames.get(worldKeyName(resolve, key));
+  if (renamed !== undefined) return `${exported && key.kind === 'interface' ? 'exports_' : ''}${renamed}`;
   if (key.kind === 'name') return snakeCase(key.name);
   const iface = resolve.interfaces[key.id];
   const pkg = iface?.package === null || iface === undefined ? undefined : resolve.packages[iface.package];
