@@ -13,6 +13,7 @@ import { flattenLayout } from '../flatten.js';
 import type { FlagsLayout, Layout, ListLayout, VariantLayout } from '../layout.js';
 import { camelCase } from './js-names.js';
 import {
+  checkScalar,
   liftCoerce,
   liftScalar,
   lit,
@@ -20,6 +21,7 @@ import {
   lowerCoerce,
   lowerScalar,
   storeScalar,
+  storesExactly,
   typedArrayName,
   UINT_GET,
   UINT_SET,
@@ -33,6 +35,15 @@ export function isNullableOption(layout: Layout): boolean {
   if (layout.kind !== 'variant' || layout.source !== 'option') return false;
   const payload = layout.cases[1]?.layout;
   return payload === null || payload === undefined || !isNullableOption(payload);
+}
+
+/**
+ * The cached typed-array view of memory named `typed`: a fixed-shape field
+ * read, falling back to `rt.view` to make it after memory changed. Valid
+ * until the next realloc or core call (either may grow memory).
+ */
+function viewOf(typed: string): string {
+  return `(cx.views.${typed} ?? rt.view(cx, ${lit(typed)}))`;
 }
 
 export class Emitter {
@@ -236,7 +247,7 @@ export class Emitter {
       if (typed !== null) {
         // ptr is aligned (checked above), so a cached view indexes it exactly; slice copies out.
         const shift = Math.log2(el.size);
-        body.push(`return rt.view(cx, ${lit(typed)}).slice(ptr >>> ${shift}, (ptr >>> ${shift}) + len);`);
+        body.push(`return ${viewOf(typed)}.slice(ptr >>> ${shift}, (ptr >>> ${shift}) + len);`);
       } else if (layout.source === 'map' && el.kind === 'record') {
         const [k, val] = el.fields;
         if (k === undefined || val === undefined) throw new Error('map entry without key and value');
@@ -273,11 +284,15 @@ export class Emitter {
       body.push(`const len = ${this.listLength(layout, 'v')};`);
       body.push(`const ptr = rt.alloc(FN, cx, len * ${el.size}, ${el.align});`);
       if (typed !== null) {
-        body.push(
-          `if (v instanceof ${typed}) { rt.view(cx, ${lit(typed)}).set(v, ptr >>> ${Math.log2(el.size)}); return ptr; }`,
-        );
+        // A typed array of the element type is one bulk copy.
+        body.push(`if (v instanceof ${typed}) { ${viewOf(typed)}.set(v, ptr >>> ${Math.log2(el.size)}); return ptr; }`);
       }
-      if (layout.source === 'map' && el.kind === 'record') {
+      if (typed !== null && el.kind === 'scalar' && storesExactly(el.scalar)) {
+        // A plain array of integers: check each element and store it through
+        // the typed view (one indexed store, no DataView call per element).
+        body.push(`const view = ${viewOf(typed)}, base = ptr >>> ${Math.log2(el.size)};`);
+        body.push(`for (let i = 0; i < len; i++) { const e = v[i]; ${checkScalar(el.scalar, 'e')} view[base + i] = e; }`);
+      } else if (layout.source === 'map' && el.kind === 'record') {
         const [k, val] = el.fields;
         if (k === undefined || val === undefined) throw new Error('map entry without key and value');
         const inner: string[] = [];

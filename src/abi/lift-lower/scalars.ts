@@ -22,6 +22,14 @@ const TYPED_ARRAYS: Partial<Record<ScalarKind, string>> = {
   f64: 'Float64Array',
 };
 
+/**
+ * Integer kinds whose typed array stores any checked value bit-exactly; floats
+ * are excluded because NaNs must be written in canonical form.
+ */
+export function storesExactly(kind: ScalarKind): boolean {
+  return kind !== 'f32' && kind !== 'f64' && TYPED_ARRAYS[kind] !== undefined;
+}
+
 /** The typed array class jco uses for `list<T>` of a numeric T, or null. */
 export function typedArrayName(layout: Layout): string | null {
   return layout.kind === 'scalar' ? (TYPED_ARRAYS[layout.scalar] ?? null) : null;
@@ -88,7 +96,7 @@ export function liftCoerce(value: string, have: CoreType, want: CoreType): strin
 }
 
 /** Statements that trap unless `v` is a JS value of scalar `kind`. */
-function checkScalar(kind: ScalarKind, v: string): string {
+export function checkScalar(kind: ScalarKind, v: string): string {
   const wrap = INT_WRAPS[kind];
   // typeof first: bitwise operators throw on bigints and symbols.
   if (wrap) return `if (typeof ${v} !== 'number' || ${wrap(v)} !== ${v}) rt.invalid(FN, ${lit(`a ${kind}`)}, ${v});`;
