@@ -226,6 +226,41 @@ describe('what C cannot express yet', () => {
   });
 });
 
+describe('borrows of imported resources in exports', () => {
+  const wit = [
+    'package test:borrowing;',
+    'interface test {',
+    '  resource thing {',
+    '    get-int: func() -> u32;',
+    '  }',
+    '}',
+    'interface user {',
+    '  use test.{thing};',
+    '  record pair { a: borrow<thing>, b: u32 }',
+    '  do-borrow: func(t: borrow<thing>, p: pair, o: option<borrow<thing>>);',
+    '}',
+    'world w {',
+    '  import test;',
+    '  export user;',
+    '}',
+  ].join('\n');
+
+  it('always offers <prefix>_<r>_drop_borrow for imported resources', () => {
+    const { h, c } = generateText(wit);
+    expect(h).toContain('extern void test_borrowing_test_thing_drop_borrow(test_borrowing_test_borrow_thing_t handle);');
+    expect(flat(c)).toContain('void test_borrowing_test_thing_drop_borrow(test_borrowing_test_borrow_thing_t handle) { __wasm_import_test_borrowing_test_thing_drop(handle.__handle); }');
+    expect(c).not.toMatch(/exports_test_borrowing_user_do_borrow\([^)]*\);\s*test_borrowing_test_thing_drop_borrow/);
+  });
+
+  it('--autodrop-borrows drops them after the export returns', () => {
+    const loaded = loadWitText(wit);
+    const [, c = ''] = [...generateCGuest(loaded.resolve, selectWorld(loaded), { autodropBorrows: true }).files.values()];
+    const adapter = flat(c.slice(c.indexOf('__attribute__((__export_name__("test:borrowing/user#do-borrow")))')));
+    expect(adapter).toContain('exports_test_borrowing_user_do_borrow(__arg0, &__arg2, __arg4.is_some ? &__arg4.val : NULL);');
+    expect(adapter).toContain('test_borrowing_test_thing_drop_borrow(__arg0); test_borrowing_test_thing_drop_borrow(__arg2.a); if (__arg4.is_some) { test_borrowing_test_thing_drop_borrow(__arg4.val); }');
+  });
+});
+
 describe('renames', () => {
   const wit = 'package foo:bar;\ninterface b {\n  f: func();\n}\nworld runner {\n  import a: interface {\n    f: func();\n  }\n  import b;\n  export b;\n  export run: func();\n}\n';
   it('--rename K=V replaces interface prefixes and --rename-world the world name', () => {

@@ -22,6 +22,8 @@ export interface GuestCOptions {
   readonly rename?: readonly string[];
   /** The world's name in C names and file names. */
   readonly renameWorld?: string;
+  /** Export adapters drop borrows of imported resources after the call (`yes`/`no`, default no). */
+  readonly autodropBorrows?: 'yes' | 'no';
 }
 
 /** Loads the WIT and generates the glue, without touching the filesystem otherwise. Throws WitError / CGuestError. */
@@ -34,6 +36,7 @@ export function guestC(path: string, options: GuestCOptions = {}): Map<string, s
     renames,
     ...(options.stringEncoding === undefined ? {} : { stringEncoding: options.stringEncoding }),
     ...(options.renameWorld === undefined ? {} : { worldName: options.renameWorld }),
+    autodropBorrows: options.autodropBorrows === 'yes',
   });
   const files = new Map(generated.files);
   if (options.skeleton) {
@@ -75,6 +78,11 @@ function collectRenames(value: string, previous: string[]): string[] {
   return [...previous, value];
 }
 
+function parseYesNo(value: string): 'yes' | 'no' {
+  if (value !== 'yes' && value !== 'no') throw new InvalidArgumentError('expected yes or no');
+  return value;
+}
+
 function parseEncoding(value: string): 'utf8' | 'utf16' {
   if (value !== 'utf8' && value !== 'utf16') {
     throw new InvalidArgumentError('expected utf8 or utf16 (compact-utf16 is not supported for C guests)');
@@ -97,6 +105,7 @@ export function registerGuestCommand(program: Command): void {
     .option('--string-encoding <encoding>', 'how strings are encoded: utf8 (default) or utf16; pass the same to `witgen build`', parseEncoding)
     .option('--rename <K=V>', 'use C prefix V for the interface K (`ns:pkg/iface@v` or a plain name); repeatable', collectRenames, [])
     .option('--rename-world <name>', "the world's name in C names and file names")
+    .option('--autodrop-borrows <yes|no>', 'drop borrowed handles of imported resources when an export returns', parseYesNo)
     .option('--skeleton', 'also write <world>_impl.c, an empty implementation of every export')
     .option('--features <names>', 'enable @unstable features (comma-separated, repeatable)', collectFeatures, [])
     .option('--all-features', 'enable every @unstable feature')

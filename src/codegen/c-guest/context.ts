@@ -34,6 +34,8 @@ export interface ResourceInfo {
   readonly borrow: string;
   /** C name of the representation struct the guest defines (exported resources). */
   readonly rep: string;
+  /** The helper dropping a borrowed handle (imported resources). */
+  readonly dropBorrow: string;
 }
 
 /** Where types and functions are being generated: one interface of the world, or the world itself. */
@@ -104,6 +106,8 @@ export class CGuestContext {
     readonly renames: ReadonlyMap<string, string> = new Map(),
     /** The name the world goes by in C names and file names (default: its WIT name). */
     worldName?: string,
+    /** Export adapters drop the borrows of imported resources their arguments hold, after the call. */
+    readonly autodropBorrows = false,
   ) {
     const world = resolve.worlds[worldId];
     if (world === undefined) throw new Error(`world id ${worldId} is not in the Resolve`);

@@ -31,6 +31,11 @@ export interface CGuestOptions {
   readonly renames?: Readonly<Record<string, string>>;
   /** `--rename-world`: the world's name in C names and file names. */
   readonly worldName?: string;
+  /**
+   * `--autodrop-borrows`: export adapters drop the borrowed handles of imported
+   * resources found in their arguments once the guest's function returns.
+   */
+  readonly autodropBorrows?: boolean;
 }
 
 export interface CGuestFiles {
@@ -57,6 +62,7 @@ export function generateCGuest(resolve: Resolve, worldId: WorldId, options: CGue
     encoding,
     new Map(Object.entries(options.renames ?? {})),
     options.worldName,
+    options.autodropBorrows ?? false,
   );
   checkRenames(ctx);
   generateWorld(ctx);

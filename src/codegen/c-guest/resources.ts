@@ -15,6 +15,12 @@ import { writeDocs, type Docs } from './docs.js';
 import { unsupported } from './errors.js';
 import { snakeCase } from './names.js';
 
+/** The C function dropping a borrow of an imported resource (null for exported resources). */
+export function dropBorrowFunction(ctx: CGuestContext, resourceId: TypeId): string | null {
+  const info = ctx.resources.get(resourceId);
+  return info === undefined || info.exported ? null : info.dropBorrow;
+}
+
 export function defineResource(ctx: CGuestContext, scope: Scope, id: TypeId, witName: string, docs: Docs): void {
   const ns = ctx.ownerPrefix(scope, id);
   const snake = snakeCase(witName);
@@ -23,7 +29,7 @@ export function defineResource(ctx: CGuestContext, scope: Scope, id: TypeId, wit
   const rep = ctx.typeName(id);
   const exported = scope.exported;
   if (exported && scope.key === null) throw unsupported('resources exported by the world itself', `resource \`${witName}\``);
-  ctx.resources.set(id, { exported, own, borrow, rep });
+  ctx.resources.set(id, { exported, own, borrow, rep, dropBorrow: `${ns}_${snake}_drop_borrow` });
 
   const h = ctx.sections.hDefs;
   const hHelpers = ctx.sections.hHelpers;
@@ -46,6 +52,10 @@ export function defineResource(ctx: CGuestContext, scope: Scope, id: TypeId, wit
   if (!exported) {
     h.blank();
     h.block(`typedef struct ${borrow}`, () => h.line('int32_t __handle;'), ` ${borrow};`);
+    // A borrow an export receives must be dropped before the export returns.
+    hHelpers.blank().line(`extern void ${ns}_${snake}_drop_borrow(${borrow} handle);`);
+    c.blank();
+    c.block(`void ${ns}_${snake}_drop_borrow(${borrow} handle)`, () => c.line(`${dropImport}(handle.__handle);`));
     hHelpers.blank().line(`extern ${borrow} ${ns}_borrow_${snake}(${own} handle);`);
     c.blank();
     c.block(`${borrow} ${ns}_borrow_${snake}(${own} arg)`, () => c.line(`return (${borrow}) { arg.__handle };`));
