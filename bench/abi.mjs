@@ -181,9 +181,12 @@ function mixedText(bytes) {
   return out;
 }
 
+/** ABI_BENCH_ONLY=<regex> measures only the operations whose label matches. */
+const only = process.env.ABI_BENCH_ONLY ? new RegExp(process.env.ABI_BENCH_ONLY) : null;
 const rows = [];
-function add(label, bytes, baseline, result) {
-  rows.push({ label, bytes, baseline, ...result });
+function add(label, bytes, baseline, ours, theirs) {
+  if (only !== null && !only.test(label)) return;
+  rows.push({ label, bytes, baseline, ...compare(ours, theirs, bytes) });
 }
 
 // Strings.
@@ -199,11 +202,8 @@ for (const size of SIZES) {
       `lower string (${kind})`,
       bytes,
       'encodeInto',
-      compare(
-        () => stringCodec.lowerFlat(abiInstance, text)[1],
-        () => encoder.encodeInto(text, dest()).written,
-        bytes,
-      ),
+      () => stringCodec.lowerFlat(abiInstance, text)[1],
+      () => encoder.encodeInto(text, dest()).written,
     );
     memU8.set(encoder.encode(text), SCRATCH);
     const flat = [SCRATCH, bytes];
@@ -211,11 +211,8 @@ for (const size of SIZES) {
       `lift string (${kind})`,
       bytes,
       'TextDecoder.decode',
-      compare(
-        () => stringCodec.liftFlat(abiInstance, flat).length,
-        () => decoder.decode(memU8.subarray(SCRATCH, SCRATCH + bytes)).length,
-        bytes,
-      ),
+      () => stringCodec.liftFlat(abiInstance, flat).length,
+      () => decoder.decode(memU8.subarray(SCRATCH, SCRATCH + bytes)).length,
     );
   }
 }
@@ -239,14 +236,11 @@ for (const size of LIST_SIZES) {
         `lower list<${element}> (${input})`,
         size,
         `${View.name}.set`,
-        compare(
-          () => listCodec.lowerFlat(abiInstance, value)[0],
-          () => {
-            view.set(value, SCRATCH / View.BYTES_PER_ELEMENT);
-            return 0;
-          },
-          size,
-        ),
+        () => listCodec.lowerFlat(abiInstance, value)[0],
+        () => {
+          view.set(value, SCRATCH / View.BYTES_PER_ELEMENT);
+          return 0;
+        },
       );
     }
     view.set(typed, SCRATCH / View.BYTES_PER_ELEMENT);
@@ -255,11 +249,8 @@ for (const size of LIST_SIZES) {
       `lift list<${element}>`,
       size,
       `${View.name}.slice`,
-      compare(
-        () => listCodec.liftFlat(abiInstance, flat).length,
-        () => view.slice(SCRATCH / View.BYTES_PER_ELEMENT, SCRATCH / View.BYTES_PER_ELEMENT + count).length,
-        size,
-      ),
+      () => listCodec.liftFlat(abiInstance, flat).length,
+      () => view.slice(SCRATCH / View.BYTES_PER_ELEMENT, SCRATCH / View.BYTES_PER_ELEMENT + count).length,
     );
   }
 }

@@ -86,7 +86,7 @@ describe('lists of integers from plain arrays', () => {
     }
   });
 
-  it('trap on the first element that is not a value of the element type', () => {
+  it('trap on an element that is not a value of the element type, before allocating', () => {
     const bad: [PrimitiveName, unknown[]][] = [
       ['u8', [1, 256]],
       ['u8', [1, -1]],
@@ -101,9 +101,13 @@ describe('lists of integers from plain arrays', () => {
       ['u32', [1, undefined]],
     ];
     for (const [element, values] of bad) {
-      const trap = trapOf(() => listOf(element).lowerFlat(testInstance(), values));
+      const instance = testInstance();
+      const before = instance.used();
+      const trap = trapOf(() => listOf(element).lowerFlat(instance, values));
       expect(trap.reason).toBe('invalid-value');
       expect(trap.message).toContain('my-func');
+      // Elements are checked before realloc is asked for memory.
+      expect(instance.used()).toBe(before);
     }
   });
 });

@@ -274,27 +274,33 @@ export class Emitter {
       const el = layout.element;
       const body: string[] = [];
       const typed = layout.source === 'list' ? typedArrayName(el) : null;
-      if (layout.source === 'map') {
+      const alloc = `const ptr = rt.alloc(FN, cx, len * ${el.size}, ${el.align});`;
+      const exact = typed !== null && el.kind === 'scalar' && storesExactly(el.scalar);
+      if (typed !== null) {
+        // A typed array of the element type is one bulk copy, tested first
+        // to keep the fast path short.
+        const shift = Math.log2(el.size);
+        body.push(
+          `if (v instanceof ${typed}) { const len = v.length; ${alloc} ${viewOf(typed)}.set(v, ptr >>> ${shift}); return ptr; }`,
+        );
+        body.push(`if (!Array.isArray(v)) rt.invalid(FN, ${lit(`a ${typed} or an array`)}, v);`);
+      } else if (layout.source === 'map') {
         body.push(`if (!(v instanceof Map)) rt.invalid(FN, 'a Map', v);`);
-      } else if (typed !== null) {
-        body.push(`if (!(v instanceof ${typed}) && !Array.isArray(v)) rt.invalid(FN, ${lit(`a ${typed} or an array`)}, v);`);
       } else {
         body.push(`if (!Array.isArray(v)) rt.invalid(FN, 'an array', v);`);
       }
       body.push(`const len = ${this.listLength(layout, 'v')};`);
-      body.push(`const ptr = rt.alloc(FN, cx, len * ${el.size}, ${el.align});`);
-      if (typed !== null) {
-        // A typed array of the element type is one bulk copy.
-        body.push(`if (v instanceof ${typed}) { ${viewOf(typed)}.set(v, ptr >>> ${Math.log2(el.size)}); return ptr; }`);
-      }
-      if (typed !== null && el.kind === 'scalar' && storesExactly(el.scalar)) {
-        // A plain array of integers: check each element and store it through
-        // the typed view (one indexed store, no DataView call per element).
-        body.push(`const view = ${viewOf(typed)}, base = ptr >>> ${Math.log2(el.size)};`);
-        body.push(`for (let i = 0; i < len; i++) { const e = v[i]; ${checkScalar(el.scalar, 'e')} view[base + i] = e; }`);
+      if (exact && typed !== null) {
+        // A plain array of integers: check every element in a loop that only
+        // reads, then one native bulk conversion into memory (about twice as
+        // fast as storing each element from JS). Checking first also means an
+        // invalid element traps before anything is allocated.
+        body.push(`for (let i = 0; i < len; i++) { const e = v[i]; ${checkScalar(el.scalar, 'e')} }`);
+        body.push(alloc, `${viewOf(typed)}.set(v, ptr >>> ${Math.log2(el.size)});`);
       } else if (layout.source === 'map' && el.kind === 'record') {
         const [k, val] = el.fields;
         if (k === undefined || val === undefined) throw new Error('map entry without key and value');
+        body.push(alloc);
         const inner: string[] = [];
         const q = this.fresh('q');
         const qk = this.fresh('q');
@@ -309,7 +315,7 @@ export class Emitter {
         const e = this.fresh('e');
         inner.push(`const ${q} = ptr + i * ${el.size}, ${e} = v[i];`);
         this.store(el, e, q, inner);
-        body.push(`for (let i = 0; i < len; i++) { ${inner.join(' ')} }`);
+        body.push(alloc, `for (let i = 0; i < len; i++) { ${inner.join(' ')} }`);
       }
       body.push('return ptr;');
       return `function ${name}(cx, v) {\n${body.join('\n')}\n}`;
