@@ -7,12 +7,19 @@
  * the `_Static_assert`s in the generated source), so it is copied whole.
  */
 import { flattenType } from '../../abi/flatten.js';
+import { layoutOf } from '../../abi/layout.js';
 import type { CoreType } from '../../abi/core-types.js';
 import type { Type } from '../../wit/model.js';
 import type { CodeWriter } from '../writer.js';
 import type { CGuestContext } from './context.js';
 import { cIdent } from './names.js';
 import { mapEntryName } from './types.js';
+
+/** How many i32 words the flags type `id` occupies, per the ABI plan. */
+function flagWords(ctx: CGuestContext, id: number): number {
+  const layout = layoutOf(ctx.resolve, id);
+  return layout.kind === 'flags' ? layout.words : 1;
+}
 
 /** The C type of a core wasm value. */
 export function coreCType(type: CoreType): string {
@@ -112,7 +119,8 @@ export function lowerFlat(body: FunctionBody, type: Type, value: string): string
     case 'tuple':
       return kind.types.flatMap((t, i) => lowerFlat(body, t, `(${value}).f${i}`));
     case 'flags':
-      if (kind.flags.length > 32) {
+      // Flags of more than 32 members are two i32 words, held in one uint64_t in C.
+      if (flagWords(ctx, resolved.id) === 2) {
         return [`(int32_t) ((${value}) & 0xffffffff)`, `(int32_t) ((${value}) >> 32)`];
       }
       return [`(int32_t) (${value})`];
@@ -267,7 +275,7 @@ export function liftFlat(body: FunctionBody, type: Type, values: readonly string
       return name;
     }
     case 'flags':
-      if (kind.flags.length > 32) {
+      if (flagWords(ctx, resolved.id) === 2) {
         const low = next();
         const high = next();
         return `(${cType}) (((uint64_t) (uint32_t) (${low})) | (((uint64_t) (uint32_t) (${high})) << 32))`;

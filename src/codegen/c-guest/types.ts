@@ -127,7 +127,7 @@ function defineNamed(ctx: CGuestContext, scope: Scope, id: TypeId, witName: stri
   switch (kind.kind) {
     case 'flags': {
       const layout = layoutOf(ctx.resolve, id);
-      const wide = kind.flags.length > 32;
+      const wide = layout.kind === 'flags' && layout.words === 2;
       // Two u32 words in canonical memory: a 4-aligned 64-bit integer in C.
       const repr = wide ? 'uint64_t __attribute__((__aligned__(4)))' : `${reprName(layout.kind === 'flags' ? layout.repr : 'u32')}`;
       h.line(`typedef ${repr} ${name};`);
