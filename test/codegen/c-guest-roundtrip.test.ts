@@ -76,6 +76,11 @@ beforeAll(async () => {
       hostCalls.push(`reverse(${s})`);
       return [...s].reverse().join('');
     },
+    weigh: (...args: unknown[]) => {
+      hostCalls.push(`weigh(${args.map(String).join(',')})`);
+      const numbers = args.slice(0, 15).map((v) => Number(v));
+      return [numbers.reduce((sum, v) => sum + v, 0), `<${String(args[15])}>`];
+    },
     total: (list: Uint32Array) => {
       hostCalls.push(`total(${list.length})`);
       return list.length === 0 ? undefined : list.reduce((sum, v) => sum + BigInt(v), 0n);
@@ -174,6 +179,14 @@ describe.skipIf(problem !== null)(title, () => {
     } finally {
       utf16.dispose();
     }
+  });
+
+  it('spills more than 16 flat parameters of an import to memory', () => {
+    hostCalls.length = 0;
+    const viaHostMany = values['viaHostMany'] as (label: string) => string;
+    const sum = 200 - 300 + 4000000000 + 2 ** 40 + 0.5 - 2.25 + 7 + 8 + 9 + 10 + 11 + 12 + 13 + 14 + 15;
+    expect(viaHostMany('héllo')).toBe(`${sum.toFixed(2)} <héllo>`);
+    expect(hostCalls).toEqual([`weigh(200,-300,4000000000,${2n ** 40n},0.5,-2.25,7,8,9,10,11,12,13,14,15,héllo)`]);
   });
 
   it('implements an exported resource: constructor, methods, static function, destructor', () => {
