@@ -9,12 +9,18 @@
  *     (input given as a typed array of the element type, and as a plain array)
  *   - lift list<u8>/list<u32>  vs slice of a view of memory
  *
- * witgen's side is `compileValueCodec(...).lowerFlat / liftFlat` (the code
- * generated once per type with `new Function`), running against a real
+ * witgen's side is the code generated once per signature with `new
+ * Function`, as the host runtime uses it: lowering = an export adapter from
+ * `compileExportCall` for `f(v: T)` (its core function a no-op, standing in
+ * for the guest), lifting = an import trampoline from
+ * `compileImportTrampoline` for `f(v: T)` called with (ptr, len) as the guest
+ * would (its host function just keeps the value). Both run against a real
  * WebAssembly.Memory whose `cabi_realloc` is a bump allocator in a tiny core
  * module assembled from WAT with jco's `parse`. So witgen's figures include
- * the realloc call into wasm, the bounds/alignment checks and the value
- * checks the canonical ABI needs; the baselines do only the copy.
+ * the realloc call into wasm that the canonical ABI requires, the bounds and
+ * alignment checks and the value checks; the baselines do only the copy.
+ * Lowering rows also show the ratio against "realloc + the primitive", what
+ * a hand-written binding must do at least: witgen's own overhead.
  *
  * Method: witgen and baseline batches alternate (same machine load for
  * both); each batch resets the allocator, then times K operations. A round
@@ -25,7 +31,7 @@
  */
 import { cpus, loadavg } from 'node:os';
 import { parse } from '@bytecodealliance/jco';
-import { compileValueCodec, loadWitText } from '../dist/index.js';
+import { compileExportCall, compileImportTrampoline, loadWitText } from '../dist/index.js';
 
 const ROUNDS = Number(process.env.ABI_BENCH_ROUNDS ?? 5);
 /** Per round and side, after warm-up. */
@@ -81,21 +87,48 @@ const { instance: wasm } = await WebAssembly.instantiate(await parse(WAT));
 const { memory, cabi_realloc: realloc, reset } = wasm.exports;
 const abiInstance = { memory, realloc };
 
-// ---- witgen's codecs ---------------------------------------------------------
+// ---- witgen's adapters ---------------------------------------------------------
 
 const loaded = loadWitText(`package bench:abi;
 interface payloads {
+  text: func(v: string);
   bytes: func(v: list<u8>);
   words: func(v: list<u32>);
 }
 world bench { export payloads; }
 `);
 const iface = loaded.resolve.interfaces.find((i) => i.name === 'payloads');
-const paramType = (fn) => iface.functions.get(fn).params[0].type;
-const codec = (type) => compileValueCodec(loaded.resolve, type, { name: 'bench' }).value;
-const stringCodec = codec('string');
-const bytesCodec = codec(paramType('bytes'));
-const wordsCodec = codec(paramType('words'));
+
+/** What the fake guest and host saw last (read back so no work is dead). */
+let coreLength = 0;
+let hostValue = null;
+
+/**
+ * `lower(value)`: the export adapter of `name`, calling a no-op core function.
+ * `lift(ptr, len)`: the import trampoline of `name`, as the guest calls it.
+ */
+function adapters(name) {
+  const func = iface.functions.get(name);
+  const lower = compileExportCall(loaded.resolve, func).value(abiInstance, (_ptr, len) => {
+    coreLength = len;
+  });
+  const lift = compileImportTrampoline(loaded.resolve, func).value(abiInstance, (value) => {
+    hostValue = value;
+  });
+  return {
+    lower: (value) => {
+      lower(value);
+      return coreLength;
+    },
+    lift: (ptr, len) => {
+      lift(ptr, len);
+      return hostValue.length;
+    },
+  };
+}
+const text = adapters('text');
+const bytes = adapters('bytes');
+const words = adapters('words');
 
 // ---- measuring -----------------------------------------------------------------
 
@@ -116,35 +149,36 @@ function batch(op, count) {
   return Number(process.hrtime.bigint() - start) / count;
 }
 
-/** Alternating batches of `ours` and `theirs`; per-round medians and the median of per-pair ratios. */
-function compare(ours, theirs, bytesPerOp) {
+/**
+ * Alternating batches of `ours`, `theirs` and (optionally) `theirsAlloc`;
+ * per round the median ns/op of each and the median of per-batch ratios.
+ */
+function compare(ours, theirs, theirsAlloc, bytesPerOp) {
   const count = Math.max(1, Math.min(2000, Math.floor(BATCH_BYTES / (bytesPerOp * 3 + 64))));
+  const sides = theirsAlloc === null ? [ours, theirs] : [ours, theirs, theirsAlloc];
   const until = performance.now() + WARMUP_MS;
-  while (performance.now() < until) {
-    batch(ours, count);
-    batch(theirs, count);
-  }
+  while (performance.now() < until) for (const side of sides) batch(side, count);
   const rounds = [];
   for (let r = 0; r < ROUNDS; r++) {
-    const a = [];
-    const b = [];
-    const ratios = [];
+    const times = sides.map(() => []);
+    const ratios = sides.map(() => []);
     for (let i = 0; i < BATCHES; i++) {
-      const x = batch(ours, count);
-      const y = batch(theirs, count);
-      a.push(x);
-      b.push(y);
-      ratios.push(x / y);
+      const t = sides.map((side) => batch(side, count));
+      t.forEach((x, j) => {
+        times[j].push(x);
+        ratios[j].push(t[0] / x);
+      });
     }
-    rounds.push({ ours: median(a), theirs: median(b), ratio: median(ratios) });
+    rounds.push({ times: times.map(median), ratios: ratios.map(median) });
   }
-  const ratios = rounds.map((r) => r.ratio);
+  const ratios = rounds.map((r) => r.ratios[1]);
   return {
-    ours: median(rounds.map((r) => r.ours)),
-    theirs: median(rounds.map((r) => r.theirs)),
+    ours: median(rounds.map((r) => r.times[0])),
+    theirs: median(rounds.map((r) => r.times[1])),
     ratio: median(ratios),
     min: Math.min(...ratios),
     max: Math.max(...ratios),
+    allocRatio: theirsAlloc === null ? null : median(rounds.map((r) => r.ratios[2])),
   };
 }
 
@@ -184,9 +218,9 @@ function mixedText(bytes) {
 /** ABI_BENCH_ONLY=<regex> measures only the operations whose label matches. */
 const only = process.env.ABI_BENCH_ONLY ? new RegExp(process.env.ABI_BENCH_ONLY) : null;
 const rows = [];
-function add(label, bytes, baseline, ours, theirs) {
+function add(label, bytes, baseline, ours, theirs, theirsAlloc = null) {
   if (only !== null && !only.test(label)) return;
-  rows.push({ label, bytes, baseline, ...compare(ours, theirs, bytes) });
+  rows.push({ label, bytes, baseline, ...compare(ours, theirs, theirsAlloc, bytes) });
 }
 
 // Strings.
@@ -195,33 +229,36 @@ for (const size of SIZES) {
     ['ASCII', asciiText],
     ['non-ASCII', mixedText],
   ]) {
-    const text = make(size);
-    const bytes = encoder.encode(text).length;
-    const dest = () => memU8.subarray(SCRATCH, SCRATCH + text.length * 3);
+    const value = make(size);
+    const length = encoder.encode(value).length;
+    const worst = value.length * 3;
     add(
       `lower string (${kind})`,
-      bytes,
+      length,
       'encodeInto',
-      () => stringCodec.lowerFlat(abiInstance, text)[1],
-      () => encoder.encodeInto(text, dest()).written,
+      () => text.lower(value),
+      () => encoder.encodeInto(value, memU8.subarray(SCRATCH, SCRATCH + worst)).written,
+      () => {
+        const ptr = realloc(0, 0, 1, worst);
+        return encoder.encodeInto(value, memU8.subarray(ptr, ptr + worst)).written;
+      },
     );
-    memU8.set(encoder.encode(text), SCRATCH);
-    const flat = [SCRATCH, bytes];
+    memU8.set(encoder.encode(value), SCRATCH);
     add(
       `lift string (${kind})`,
-      bytes,
+      length,
       'TextDecoder.decode',
-      () => stringCodec.liftFlat(abiInstance, flat).length,
-      () => decoder.decode(memU8.subarray(SCRATCH, SCRATCH + bytes)).length,
+      () => text.lift(SCRATCH, length),
+      () => decoder.decode(memU8.subarray(SCRATCH, SCRATCH + length)).length,
     );
   }
 }
 
 // Lists.
 for (const size of LIST_SIZES) {
-  for (const [element, listCodec, View, view] of [
-    ['u8', bytesCodec, Uint8Array, memU8],
-    ['u32', wordsCodec, Uint32Array, memU32],
+  for (const [element, list, View, view] of [
+    ['u8', bytes, Uint8Array, memU8],
+    ['u32', words, Uint32Array, memU32],
   ]) {
     const count = size / View.BYTES_PER_ELEMENT;
     const typed = new View(count);
@@ -236,20 +273,23 @@ for (const size of LIST_SIZES) {
         `lower list<${element}> (${input})`,
         size,
         `${View.name}.set`,
-        () => listCodec.lowerFlat(abiInstance, value)[0],
+        () => list.lower(value),
         () => {
           view.set(value, SCRATCH / View.BYTES_PER_ELEMENT);
+          return 0;
+        },
+        () => {
+          view.set(value, realloc(0, 0, View.BYTES_PER_ELEMENT, size) / View.BYTES_PER_ELEMENT);
           return 0;
         },
       );
     }
     view.set(typed, SCRATCH / View.BYTES_PER_ELEMENT);
-    const flat = [SCRATCH, count];
     add(
       `lift list<${element}>`,
       size,
       `${View.name}.slice`,
-      () => listCodec.liftFlat(abiInstance, flat).length,
+      () => list.lift(SCRATCH, count),
       () => view.slice(SCRATCH / View.BYTES_PER_ELEMENT, SCRATCH / View.BYTES_PER_ELEMENT + count).length,
     );
   }
@@ -259,7 +299,19 @@ for (const size of LIST_SIZES) {
 
 const size = (bytes) => (bytes >= 1024 ? `${(bytes / 1024).toFixed(bytes % 1024 ? 1 : 0)} KiB` : `${bytes} B`);
 const gbps = (bytes, ns) => (bytes / ns).toFixed(2);
-const header = ['operation', 'payload', 'witgen ns/op', 'GB/s', 'baseline', 'ns/op', 'GB/s', 'ratio', 'spread', 'target'];
+const header = [
+  'operation',
+  'payload',
+  'witgen ns/op',
+  'GB/s',
+  'baseline',
+  'ns/op',
+  'GB/s',
+  'ratio',
+  'spread',
+  'target',
+  'vs realloc+baseline',
+];
 const body = rows.map((r) => [
   r.label,
   size(r.bytes),
@@ -271,6 +323,7 @@ const body = rows.map((r) => [
   `${r.ratio.toFixed(2)}×`,
   `${r.min.toFixed(2)}–${r.max.toFixed(2)}`,
   r.bytes < 4096 ? '—' : r.ratio <= TARGET ? 'met' : 'NOT MET',
+  r.allocRatio === null ? '—' : `${r.allocRatio.toFixed(2)}×`,
 ]);
 const widths = header.map((h, i) => Math.max(h.length, ...body.map((row) => row[i].length)));
 const line = (cells) => `| ${cells.map((c, i) => c.padEnd(widths[i])).join(' | ')} |`;
@@ -285,6 +338,8 @@ console.log(line(widths.map((w) => '-'.repeat(w))));
 for (const row of body) console.log(line(row));
 console.log(
   `\nTarget: ratio <= ${TARGET}× for payloads >= 4 KiB. witgen includes the cabi_realloc call into wasm and` +
-    ' the canonical ABI checks; baselines only copy. String lifting decodes with fatal UTF-8 (invalid input traps).',
+    ' the canonical ABI checks; baselines only copy (the last column adds the realloc call to the baseline).' +
+    '\nString lifting decodes with fatal UTF-8 (invalid input traps); lowering checks for lone surrogates.' +
+    '\nPlain-array lowering checks every element (the baseline set() silently converts and wraps).',
 );
 if (blackhole === 0.5) console.log('');
