@@ -5,3 +5,4 @@
 export * from './wit/index.js';
 export * from './abi/index.js';
 export * from './build/index.js';
+export * from './codegen/c-guest/index.js';
