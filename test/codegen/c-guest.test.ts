@@ -108,6 +108,97 @@ describe('types', () => {
   });
 });
 
+describe('world-level `use` of interface types', () => {
+  const usesPath = path.resolve(here, '../fixtures/c-guest/world-uses.wit');
+  const T = 'witgen_c_guest_world_uses_types';
+  const MID = 'witgen_c_guest_world_uses_middle';
+
+  /** Every C type name the header defines, once per definition. */
+  function definedTypes(h: string): string[] {
+    const names: string[] = [];
+    for (const line of h.split('\n')) {
+      // `} name_t;` closes a typedef'd struct (unions close with `} val;`).
+      const closing = /^\} (\w+_t);$/.exec(line.trim());
+      const alias = /^typedef [^{;]*?\b(\w+);$/.exec(line.trim());
+      const match = closing ?? alias;
+      if (match?.[1] !== undefined) names.push(match[1]);
+    }
+    return names;
+  }
+
+  function expectEachDefinedOnce(h: string): void {
+    const names = definedTypes(h);
+    expect(names.length).toBeGreaterThan(0);
+    expect(names.filter((name, i) => names.indexOf(name) !== i)).toEqual([]);
+  }
+
+  it('defines the used record once and the world type as a typedef of it (world-level imports and exports)', () => {
+    const { h } = generate(usesPath, 'plain-use');
+    expectEachDefinedOnce(h);
+    expect(flat(h)).toContain(`typedef struct ${T}_pt_t { int32_t x; int32_t y; } ${T}_pt_t;`);
+    expect(h).toContain(`typedef ${T}_pt_t plain_use_pt_t;`);
+    expect(h).toContain('extern void plain_use_g(plain_use_pt_t *p);');
+    expect(h).toContain('void exports_plain_use_f(plain_use_pt_t *p, plain_use_pt_t *ret);');
+  });
+
+  const uses = generate(usesPath, 'uses');
+
+  it('defines every C type once when interfaces, an export and the world share the types', () => {
+    expectEachDefinedOnce(uses.h);
+    expect(uses.h.split(`typedef struct ${T}_named_t {`).length).toBe(2);
+    // The exported interface refers to the imported types through its own aliases.
+    expect(uses.h).toContain(`typedef ${T}_pt_t exports_witgen_c_guest_world_uses_consumer_pt_t;`);
+  });
+
+  it('names world aliases <world>_<name>_t, `use ... as` by the new name, each a typedef of the type it stands for', () => {
+    expect(uses.h).toContain(`typedef ${T}_pt_t uses_pt_t;`);
+    expect(uses.h).toContain(`typedef ${T}_color_t uses_colour_t;`);
+    expect(uses.h).not.toContain('uses_color_t');
+    expect(uses.h).toContain('uses_perms_t exports_uses_paint(uses_colour_t c, uses_perms_t p);');
+    // Aliases of aliases: the world's `point` is middle's, which is types' alias of `pt`.
+    expect(uses.h).toContain(`typedef ${T}_pt_t ${T}_point_t;`);
+    expect(uses.h).toContain(`typedef ${T}_point_t ${MID}_point_t;`);
+    expect(uses.h).toContain(`typedef ${MID}_point_t uses_point_t;`);
+    expect(uses.h).toContain(`typedef ${MID}_segment_t uses_segment_t;`);
+    expect(uses.h).toContain('int64_t exports_uses_area(uses_pt_t *a, uses_point_t *b, uses_segment_t *s);');
+  });
+
+  it('keeps the constants of used enums, flags and variants under the defining interface only', () => {
+    expect(uses.h).toContain('#define WITGEN_C_GUEST_WORLD_USES_TYPES_COLOR_BLUE 2');
+    expect(uses.h).toContain('#define WITGEN_C_GUEST_WORLD_USES_TYPES_PERMS_EXEC (1U << 2)');
+    expect(uses.h).toContain('#define WITGEN_C_GUEST_WORLD_USES_TYPES_SHAPE_EMPTY 2');
+    expect(uses.h).not.toMatch(/#define USES_/);
+    expect(uses.h).toContain(`typedef ${T}_shape_t uses_shape_t;`);
+    expect(uses.h).toContain('void uses_shape_free(uses_shape_t *ptr);');
+  });
+
+  it('gives a used resource no type of its own: its handles are typedefs of the interface handles', () => {
+    expect(uses.h).not.toContain('uses_counter_t');
+    expect(uses.h).toContain(`typedef ${T}_own_counter_t uses_own_counter_t;`);
+    expect(uses.h).toContain(`typedef ${T}_borrow_counter_t uses_borrow_counter_t;`);
+    expect(uses.h).toContain('uses_own_counter_t exports_uses_bump(uses_own_counter_t c);');
+    expect(uses.h).toContain('extern uint32_t uses_tally(uses_borrow_counter_t c);');
+    expect(uses.h.split(`typedef struct ${T}_own_counter_t {`).length).toBe(2);
+  });
+
+  it('defines a used type that only world imports mention, under its `as` name', () => {
+    expect(uses.h).toContain('typedef witgen_c_guest_world_uses_only_imports_stamp_t uses_stamp_t;');
+    const { h } = generate(usesPath, 'imports-only');
+    expectEachDefinedOnce(h);
+    expect(h).toContain('typedef witgen_c_guest_world_uses_only_imports_stamp_t imports_only_when_t;');
+    expect(h).toContain('extern void imports_only_log_when(imports_only_when_t *w);');
+  });
+
+  it('keeps the world alias on the imported type when the used interface is exported too', () => {
+    const { h } = generate(usesPath, 'used-and-exported');
+    expectEachDefinedOnce(h);
+    expect(h).toContain(`typedef struct ${T}_pt_t {`);
+    expect(h).toContain(`typedef struct exports_${T}_pt_t {`);
+    expect(h).toContain(`typedef ${T}_pt_t used_and_exported_pt_t;`);
+    expect(h).toContain('void exports_used_and_exported_f(used_and_exported_pt_t *p, used_and_exported_pt_t *ret);');
+  });
+});
+
 describe('functions', () => {
   it('declares import wrappers with wit-bindgen signatures', () => {
     const h = kinds.h;

@@ -84,8 +84,8 @@ export class CGuestContext {
   /** `_free` function of each type that owns memory. */
   readonly dtors = new Map<TypeId, string>();
   readonly resources = new Map<TypeId, ResourceInfo>();
-  /** Types named while generating the world's own items (always import-side, never redefined). */
-  readonly worldScoped = new Set<TypeId>();
+  /** Every C type name the header defines: each is defined exactly once. */
+  private readonly definedCNames = new Set<string>();
   /** Anonymous types made of primitives only are shared world-wide under one name. */
   readonly sharedNames = new Map<string, { dtor: string | null }>();
   /** Types whose C layout must equal the canonical ABI layout (checked with _Static_assert). */
@@ -142,6 +142,16 @@ export class CGuestContext {
   dealias(id: TypeId): TypeId {
     const resolved = this.resolveType(id);
     return resolved.kind === 'def' ? resolved.id : id;
+  }
+
+  /**
+   * Records that the header is about to define C type `name`. A second
+   * definition of one name would not compile, and means two type ids were
+   * taken for different C types (or one id was emitted twice): a generator bug.
+   */
+  claimCName(name: string): void {
+    if (this.definedCNames.has(name)) throw new Error(`the C type \`${name}\` would be defined twice`);
+    this.definedCNames.add(name);
   }
 
   /** The C spelling of a WIT type used as a value. */

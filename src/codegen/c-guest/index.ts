@@ -151,23 +151,28 @@ function generateFunctions(ctx: CGuestContext, scope: Scope, funcs: readonly Fun
 
 /**
  * An interface both imported and exported is one set of type ids, but the
- * export needs its own `exports_...` definitions: forget every name except
- * those of imported interfaces that the exports refer to.
+ * export needs its own `exports_...` definitions. Exactly the types the
+ * exported interfaces will define again are forgotten: those reachable from
+ * an exported interface, except what belongs to an interface that is only
+ * imported (and what those types are made of), which exports refer to by its
+ * import-side name. Everything else keeps its name and its single definition:
+ * in particular the world's own types (world-level `use` aliases) and the
+ * interface types they finally denote, which world-level exports reuse.
  */
 function forgetTypesRedefinedByExports(ctx: CGuestContext): void {
   const { resolve, world } = ctx;
   const exported = new Set<number>();
-  const live = new LiveTypes(resolve, () => `world \`${world.name}\``);
+  const redefined = new LiveTypes(resolve, () => `world \`${world.name}\``);
   for (const entry of world.exports) {
     if (entry.item.kind !== 'interface') continue;
     exported.add(entry.item.id);
     const iface = resolve.interfaces[entry.item.id];
     if (iface === undefined) continue;
-    for (const id of iface.types.values()) live.addTypeId(id);
-    for (const func of iface.functions.values()) live.addFunction(func);
+    for (const id of iface.types.values()) redefined.addTypeId(id);
+    for (const func of iface.functions.values()) redefined.addFunction(func);
   }
   const importsUsed = new Set<number>();
-  for (const id of live.order) {
+  for (const id of redefined.order) {
     const owner = ctx.typeDef(id).owner;
     if (owner.kind === 'interface' && !exported.has(owner.id)) importsUsed.add(owner.id);
   }
@@ -178,9 +183,8 @@ function forgetTypesRedefinedByExports(ctx: CGuestContext): void {
     for (const id of iface.types.values()) keep.addTypeId(id);
     for (const func of iface.functions.values()) keep.addFunction(func);
   }
-  // Types named for the world's own items keep their names: the world has one scope.
   for (const map of [ctx.typeNames, ctx.dtors, ctx.resources] as const) {
-    for (const id of [...map.keys()]) if (!keep.has(id) && !ctx.worldScoped.has(id)) map.delete(id);
+    for (const id of [...map.keys()]) if (redefined.has(id) && !keep.has(id)) map.delete(id);
   }
 }
 

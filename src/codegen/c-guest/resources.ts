@@ -37,6 +37,7 @@ export function defineResource(ctx: CGuestContext, scope: Scope, id: TypeId, wit
   const module = exported ? `[export]${scope.module}` : scope.module;
   const dropImport = `__wasm_import_${ns}_${snake}_drop`;
 
+  ctx.claimCName(own);
   h.blank();
   writeDocs(h, docs);
   h.block(`typedef struct ${own}`, () => h.line('int32_t __handle;'), ` ${own};`);
@@ -50,6 +51,7 @@ export function defineResource(ctx: CGuestContext, scope: Scope, id: TypeId, wit
   c.block(`void ${ns}_${snake}_drop_own(${own} handle)`, () => c.line(`${dropImport}(handle.__handle);`));
 
   if (!exported) {
+    ctx.claimCName(borrow);
     h.blank();
     h.block(`typedef struct ${borrow}`, () => h.line('int32_t __handle;'), ` ${borrow};`);
     // A borrow an export receives must be dropped before the export returns.
@@ -63,6 +65,8 @@ export function defineResource(ctx: CGuestContext, scope: Scope, id: TypeId, wit
   }
 
   // The guest completes `struct <rep>` with whatever state the resource needs.
+  ctx.claimCName(rep);
+  ctx.claimCName(borrow);
   h.blank();
   h.line(`typedef struct ${rep} ${rep};`);
   h.blank();

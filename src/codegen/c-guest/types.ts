@@ -72,7 +72,6 @@ export function mapEntryName(mapName: string): string {
 export function defineTypes(ctx: CGuestContext, scope: Scope, ids: readonly TypeId[]): void {
   for (const id of ids) {
     if (ctx.typeNames.has(id)) continue;
-    if (scope.key === null) ctx.worldScoped.add(id);
     const def = ctx.typeDef(id);
     const encoded = encodedTypeName(ctx, id);
     if (def.name !== null) {
@@ -121,6 +120,7 @@ function defineNamed(ctx: CGuestContext, scope: Scope, id: TypeId, witName: stri
     // A `use`d resource has no value type of its own: only its handles do.
     if (target.kind === 'def' && target.def.kind === 'resource') return;
   }
+  ctx.claimCName(name);
   h.blank();
   writeDocs(h, docs);
   const constantPrefix = `${shoutyCase(ctx.ownerPrefix(scope, id))}_${shoutyCase(witName)}`;
@@ -187,6 +187,7 @@ function defineNamed(ctx: CGuestContext, scope: Scope, id: TypeId, witName: stri
 function defineAnonymous(ctx: CGuestContext, id: TypeId, kind: TypeDefKind): void {
   const h = ctx.sections.hDefs;
   const name = ctx.typeName(id);
+  ctx.claimCName(name);
   h.blank();
   if (kind.kind === 'handle') {
     const info = ctx.resources.get(ctx.dealias(kind.resource));
@@ -205,6 +206,7 @@ function writeStructBody(ctx: CGuestContext, open: string, kind: TypeDefKind, na
   const h = ctx.sections.hDefs;
   if (kind.kind === 'map') {
     const entry = mapEntryName(name);
+    ctx.claimCName(entry);
     h.block(`typedef struct ${entry}`, () => {
       h.line(`${ctx.typeName(kind.key)} key;`);
       h.line(`${ctx.typeName(kind.value)} value;`);
