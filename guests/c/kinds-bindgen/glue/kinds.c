@@ -220,6 +220,10 @@ void witgen_kinds_bindgen_sinks_sink_drop_own(witgen_kinds_bindgen_sinks_own_sin
   __wasm_import_witgen_kinds_bindgen_sinks_sink_drop(handle.__handle);
 }
 
+void witgen_kinds_bindgen_sinks_sink_drop_borrow(witgen_kinds_bindgen_sinks_borrow_sink_t handle) {
+  __wasm_import_witgen_kinds_bindgen_sinks_sink_drop(handle.__handle);
+}
+
 witgen_kinds_bindgen_sinks_borrow_sink_t witgen_kinds_bindgen_sinks_borrow_sink(witgen_kinds_bindgen_sinks_own_sink_t arg) {
   return (witgen_kinds_bindgen_sinks_borrow_sink_t) { arg.__handle };
 }
@@ -334,8 +338,14 @@ void kinds_string_set(kinds_string_t *ret, const char *s) {
 
 void kinds_string_dup(kinds_string_t *ret, const char *s) {
   ret->len = strlen(s);
-  ret->ptr = (uint8_t *) cabi_realloc(NULL, 0, 1, ret->len);
-  memcpy(ret->ptr, s, ret->len);
+  ret->ptr = (uint8_t *) cabi_realloc(NULL, 0, 1, ret->len * 1);
+  memcpy(ret->ptr, s, ret->len * 1);
+}
+
+void kinds_string_dup_n(kinds_string_t *ret, const char *s, size_t len) {
+  ret->len = len;
+  ret->ptr = (uint8_t *) cabi_realloc(NULL, 0, 1, len * 1);
+  memcpy(ret->ptr, s, len * 1);
 }
 
 void kinds_string_free(kinds_string_t *ret) {

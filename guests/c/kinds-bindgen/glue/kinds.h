@@ -8,6 +8,8 @@ extern "C" {
 #include <stdint.h>
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdlib.h>
+#include <string.h>
 
 typedef struct kinds_string_t {
   uint8_t *ptr;
@@ -312,6 +314,8 @@ void exports_kinds_bad_bounds(kinds_string_t *ret);
 // Helper Functions
 extern void witgen_kinds_bindgen_sinks_sink_drop_own(witgen_kinds_bindgen_sinks_own_sink_t handle);
 
+extern void witgen_kinds_bindgen_sinks_sink_drop_borrow(witgen_kinds_bindgen_sinks_borrow_sink_t handle);
+
 extern witgen_kinds_bindgen_sinks_borrow_sink_t witgen_kinds_bindgen_sinks_borrow_sink(witgen_kinds_bindgen_sinks_own_sink_t handle);
 
 void kinds_list_u16_free(kinds_list_u16_t *ptr);
@@ -348,6 +352,10 @@ void kinds_string_set(kinds_string_t *ret, const char *s);
 // Creates a copy of the input nul-terminated string `s` and
 // stores it into the component model string `ret`.
 void kinds_string_dup(kinds_string_t *ret, const char *s);
+
+// Creates a copy of the first `len` code units of `s` (no terminator needed)
+// and stores it into the component model string `ret`.
+void kinds_string_dup_n(kinds_string_t *ret, const char *s, size_t len);
 
 // Deallocates the string pointed to by `ret`, deallocating
 // the memory behind the string.
