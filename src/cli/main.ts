@@ -6,27 +6,37 @@
 import { Command, CommanderError } from 'commander';
 import pkg from '../../package.json' with { type: 'json' };
 import { formatError } from './diagnostics.js';
-import { registerAbiCommand } from './commands/abi.js';
-import { registerBuildCommand } from './commands/build.js';
-import { registerGuestCommand } from './commands/guest.js';
-import { registerWitCommand } from './commands/wit.js';
 
-function createProgram(): Command {
+type Register = (program: Command) => void;
+
+/**
+ * Each command's module, loaded on demand: a run of one command loads only
+ * that command's code (start-up time is most of a CLI call), while help and
+ * unknown commands load them all. The order here is the order in `--help`.
+ */
+const COMMANDS: Readonly<Record<string, () => Promise<Register>>> = {
+  wit: async () => (await import('./commands/wit.js')).registerWitCommand,
+  abi: async () => (await import('./commands/abi.js')).registerAbiCommand,
+  build: async () => (await import('./commands/build.js')).registerBuildCommand,
+  guest: async () => (await import('./commands/guest.js')).registerGuestCommand,
+};
+
+async function createProgram(argv: readonly string[]): Promise<Command> {
   const program = new Command('witgen')
     .description(pkg.description)
     .version(pkg.version, '-V, --version', 'print the witgen version')
     .showHelpAfterError('(run `witgen --help` for usage)')
     .exitOverride();
-  registerWitCommand(program);
-  registerAbiCommand(program);
-  registerBuildCommand(program);
-  registerGuestCommand(program);
+  const requested = argv[2];
+  const only = requested !== undefined && Object.hasOwn(COMMANDS, requested) ? COMMANDS[requested] : undefined;
+  const loaders = only !== undefined ? [only] : Object.values(COMMANDS);
+  for (const register of await Promise.all(loaders.map((load) => load()))) register(program);
   return program;
 }
 
 async function main(argv: readonly string[]): Promise<number> {
-  const program = createProgram();
   try {
+    const program = await createProgram(argv);
     await program.parseAsync([...argv]);
     return 0;
   } catch (error) {

@@ -54,6 +54,15 @@ describe('witgen (built CLI)', () => {
     for (const option of ['--world', '--json', '--features', '--all-features']) expect(wit.stdout).toContain(option);
   });
 
+  it('lists every command in help although a command run loads only its own module', () => {
+    const top = cli.run(['--help']);
+    for (const command of ['wit', 'abi', 'build', 'guest']) expect(top.stdout).toMatch(new RegExp(`^  ${command}\\b`, 'm'));
+    const unknown = cli.run(['toString']);
+    expect(unknown.status).toBe(1);
+    expect(unknown.stderr).toMatch(/unknown command 'toString'/);
+    expect(unknown.stderr).not.toMatch(STACK_LINE);
+  });
+
   it('reports an unknown option without a stack trace', () => {
     const result = cli.run(['wit', 'wit', '--no-such-option']);
     expect(result.status).toBe(1);
