@@ -4,6 +4,7 @@
  * to become a component of that world.
  */
 import { InvalidArgumentError, type Command } from 'commander';
+import { collectFeatures } from '../options.js';
 import { resourceIntrinsics } from '../../abi/resources.js';
 import { coreSignatures, renderCoreSignatures, type CoreSignature } from '../../abi/signature.js';
 import { loadWit, selectWorld, type WitOptions } from '../../wit/load.js';
@@ -41,15 +42,6 @@ export function abiCommand(path: string, options: AbiCommandOptions): string {
   }
   if (options.json) return `${JSON.stringify(signatures, null, 2)}\n`;
   return renderCoreSignatures(signatures);
-}
-
-/** `--features a,b --features c` → `['a', 'b', 'c']`. */
-function collectFeatures(value: string, previous: string[]): string[] {
-  const names = value.split(',').map((name) => name.trim());
-  if (names.some((name) => name === '')) {
-    throw new InvalidArgumentError('feature names must not be empty');
-  }
-  return [...previous, ...names];
 }
 
 function parseAsyncMode(value: string): 'sync' | 'callback' | 'stackful' {

@@ -4,6 +4,7 @@
  */
 import { readFile, writeFile } from 'node:fs/promises';
 import { InvalidArgumentError, type Command } from 'commander';
+import { collectFeatures } from '../options.js';
 import { buildComponent, type BuildResult, type StringEncoding } from '../../build/build.js';
 import { BuildError } from '../../build/errors.js';
 import { loadWit } from '../../wit/load.js';
@@ -58,13 +59,6 @@ function parseEncoding(value: string): StringEncoding {
   const found = ENCODINGS.find((e) => e === value);
   if (found === undefined) throw new InvalidArgumentError(`expected one of ${ENCODINGS.join(', ')}`);
   return found;
-}
-
-/** `--features a,b --features c` → `['a', 'b', 'c']`. */
-function collectFeatures(value: string, previous: string[]): string[] {
-  const names = value.split(',').map((name) => name.trim());
-  if (names.some((name) => name === '')) throw new InvalidArgumentError('feature names must not be empty');
-  return [...previous, ...names];
 }
 
 export function registerBuildCommand(program: Command): void {

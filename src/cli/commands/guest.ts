@@ -6,6 +6,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { InvalidArgumentError, type Command } from 'commander';
+import { collectFeatures } from '../options.js';
 import { CGuestError, generateCGuest, type CGuestFiles } from '../../codegen/c-guest/index.js';
 import { renderGuestSkeleton } from '../../codegen/c-guest/skeleton.js';
 import { loadWit, selectWorld, type WitOptions } from '../../wit/load.js';
@@ -57,13 +58,6 @@ export function guestCCommand(path: string, outDir: string, options: GuestCOptio
     written.push(target);
   }
   return written;
-}
-
-/** `--features a,b --features c` → `['a', 'b', 'c']`. */
-function collectFeatures(value: string, previous: string[]): string[] {
-  const names = value.split(',').map((name) => name.trim());
-  if (names.some((name) => name === '')) throw new InvalidArgumentError('feature names must not be empty');
-  return [...previous, ...names];
 }
 
 function parseRename(pair: string): [string, string] {

@@ -2,7 +2,8 @@
  * `witgen wit <path>`: resolve a WIT file or directory and print it back as
  * normalized WIT text, or as wasm-tools-compatible Resolve JSON with `--json`.
  */
-import { InvalidArgumentError, type Command } from 'commander';
+import type { Command } from 'commander';
+import { collectFeatures } from '../options.js';
 import { loadWitAsync, selectWorld, type WitOptions } from '../../wit/load.js';
 import { toResolveJson } from '../../wit/json.js';
 import { printPackages } from '../../wit/printer.js';
@@ -25,15 +26,6 @@ export async function witCommand(path: string, options: WitCommandOptions = {}):
   if (options.world !== undefined) selectWorld(loaded, options.world);
   if (options.json) return `${JSON.stringify(toResolveJson(loaded.resolve), null, 2)}\n`;
   return printPackages(loaded.resolve, loaded.main);
-}
-
-/** `--features a,b --features c` → `['a', 'b', 'c']`. */
-function collectFeatures(value: string, previous: string[] | undefined): string[] {
-  const names = value.split(',').map((name) => name.trim());
-  if (names.some((name) => name === '')) {
-    throw new InvalidArgumentError('feature names must not be empty');
-  }
-  return [...(previous ?? []), ...names];
 }
 
 export function registerWitCommand(program: Command): void {
