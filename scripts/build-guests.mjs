@@ -3,7 +3,7 @@
  * Builds the C guests in guests/c from source: C → core module with Debian's
  * clang (wasm32-wasi, reactor, no debug info, stripped), then core module →
  * component with `witgen build` (the built CLI in dist/, so run `npm run
- * build` first). The outputs are committed next to their sources so the test
+ * build` first). The legacy guests in guests/legacy/c stop at the core module. The outputs are committed next to their sources so the test
  * suite runs on a machine with only Node.
  *
  *   node scripts/build-guests.mjs           rebuild and overwrite the committed binaries
@@ -66,6 +66,19 @@ const GUESTS = [
   },
 ];
 
+/**
+ * Core-only legacy guests in guests/legacy/c: the seed programs, compiled to
+ * a core module and never turned into a component (the core-module linker
+ * runs them). Imports the C code leaves undefined stay module imports
+ * (`--allow-undefined`) from `env`, as in the seeds. `model` is WASI's
+ * execution model: `command` (`_start` calls main) or `reactor`
+ * (`_initialize`, exports named in the source).
+ */
+const LEGACY_GUESTS = [
+  { name: 'missing-import', sources: ['missing_import.c'], model: 'command', output: 'missing-import.core.wasm' },
+  { name: 'long-test', sources: ['long_test.c'], model: 'reactor', output: 'long-test.core.wasm' },
+];
+
 /** Flags chosen for byte-identical output: no debug info, no build paths, stripped. */
 const CFLAGS = ['--target=wasm32-wasi', '-O2', '-mexec-model=reactor', '-Wall', '-Wextra', '-Werror', '-g0'];
 const LDFLAGS = ['-Wl,--no-entry', '-Wl,--strip-all'];
@@ -109,6 +122,18 @@ function buildGuest(guest, work) {
   return { dir, outputs };
 }
 
+/** Builds one legacy guest in `work` (a scratch copy of its folder). Returns its folder and built file. */
+function buildLegacyGuest(guest, work) {
+  const dir = join(root, 'guests', 'legacy', 'c', guest.name);
+  for (const entry of readdirSync(dir)) {
+    if (!entry.endsWith('.wasm')) cpSync(join(dir, entry), join(work, entry), { recursive: true });
+  }
+  const cflags = CFLAGS.map((flag) => (flag === '-mexec-model=reactor' ? `-mexec-model=${guest.model}` : flag));
+  const ldflags = ['-Wl,--strip-all', '-Wl,--allow-undefined', ...(guest.model === 'reactor' ? ['-Wl,--no-entry'] : [])];
+  run(clang, [...cflags, ...ldflags, '-o', guest.output, ...guest.sources], work);
+  return { dir, outputs: [guest.output] };
+}
+
 function sameBytes(a, b) {
   return existsSync(a) && existsSync(b) && Buffer.compare(readFileSync(a), readFileSync(b)) === 0;
 }
@@ -117,10 +142,14 @@ function main() {
   const check = process.argv.includes('--check');
   if (!existsSync(cli)) throw new Error(`${relative(root, cli)} is missing: run \`npm run build\` first`);
   const stale = [];
-  for (const guest of GUESTS) {
-    const work = mkdtempSync(join(tmpdir(), `witgen-guest-${guest.name}-`));
+  const builds = [
+    ...GUESTS.map((guest) => ({ name: guest.name, build: (work) => buildGuest(guest, work) })),
+    ...LEGACY_GUESTS.map((guest) => ({ name: `legacy-${guest.name}`, build: (work) => buildLegacyGuest(guest, work) })),
+  ];
+  for (const { name, build } of builds) {
+    const work = mkdtempSync(join(tmpdir(), `witgen-guest-${name}-`));
     try {
-      const { dir, outputs } = buildGuest(guest, work);
+      const { dir, outputs } = build(work);
       for (const file of outputs) {
         const built = join(work, file);
         const committed = join(dir, file);
