@@ -16,7 +16,7 @@
 import { spawnSync } from 'node:child_process';
 import { copyFileSync, cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join, relative, resolve } from 'node:path';
+import { delimiter, dirname, join, relative, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
@@ -83,8 +83,22 @@ const LEGACY_GUESTS = [
 const CFLAGS = ['--target=wasm32-wasi', '-O2', '-mexec-model=reactor', '-Wall', '-Wextra', '-Werror', '-g0'];
 const LDFLAGS = ['-Wl,--no-entry', '-Wl,--strip-all'];
 
-function run(command, args, cwd) {
-  const result = spawnSync(command, args, { cwd, encoding: 'utf8' });
+/**
+ * clang runs `wasm-opt` after linking when it finds one on PATH, and under
+ * `npm run` PATH starts with node_modules/.bin, where binaryen (a jco
+ * dependency) puts its wasm-opt: the same command would then build other
+ * bytes under npm than from a shell. clang gets a PATH without those folders.
+ */
+const clangEnv = {
+  ...process.env,
+  PATH: (process.env.PATH ?? '')
+    .split(delimiter)
+    .filter((folder) => !folder.endsWith(`${sep}node_modules${sep}.bin`))
+    .join(delimiter),
+};
+
+function run(command, args, cwd, env = process.env) {
+  const result = spawnSync(command, args, { cwd, encoding: 'utf8', env });
   if (result.error) throw new Error(`cannot run ${command}: ${result.error.message}`);
   if (result.status !== 0) {
     throw new Error(`${command} ${args.join(' ')} failed (exit ${result.status}):\n${result.stderr}${result.stdout}`);
@@ -113,7 +127,7 @@ function buildGuest(guest, work) {
   }
   const core = `${guest.name}.core.wasm`;
   const includes = guest.includes.flatMap((folder) => ['-I', folder]);
-  run(clang, [...CFLAGS, ...includes, ...LDFLAGS, '-o', core, ...guest.sources], work);
+  run(clang, [...CFLAGS, ...includes, ...LDFLAGS, '-o', core, ...guest.sources], work, clangEnv);
   outputs.push(core);
   for (const component of guest.components) {
     run(process.execPath, [cli, 'build', join(work, core), '--wit', join(root, guest.wit), '--world', guest.world, '--string-encoding', component.encoding, '-o', join(work, component.file)], root);
@@ -130,7 +144,7 @@ function buildLegacyGuest(guest, work) {
   }
   const cflags = CFLAGS.map((flag) => (flag === '-mexec-model=reactor' ? `-mexec-model=${guest.model}` : flag));
   const ldflags = ['-Wl,--strip-all', '-Wl,--allow-undefined', ...(guest.model === 'reactor' ? ['-Wl,--no-entry'] : [])];
-  run(clang, [...cflags, ...ldflags, '-o', guest.output, ...guest.sources], work);
+  run(clang, [...cflags, ...ldflags, '-o', guest.output, ...guest.sources], work, clangEnv);
   return { dir, outputs: [guest.output] };
 }
 
