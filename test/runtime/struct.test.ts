@@ -13,7 +13,8 @@ import {
   type CValue,
   type StructView,
 } from '../../src/runtime/core/index-memory.js';
-import { PAGE, newMemory } from './wasm-memory.js';
+import { PAGE, instantiateBytes, newMemory } from './wasm-memory.js';
+import type { WasmMemory } from '../../src/runtime/core/memory.js';
 
 const WIT = `package test:legacy;
 
@@ -117,7 +118,7 @@ describe('scenario 2: Example { first_name: list<u8, 16>, age: u16 }', () => {
 
   it('follows aliases and rejects non-records and unknown names', () => {
     expect(recordCodec(resolve, 'example-alias').size).toBe(18);
-    expect(messageOf(() => recordCodec(resolve, 'color'))).toBe('`color` is a enum, not a record');
+    expect(messageOf(() => recordCodec(resolve, 'color'))).toBe('`color` is not a record (it is a WIT enum)');
     expect(codeOf(() => recordCodec(resolve, 'color'))).toBe('STRUCT_NOT_A_RECORD');
     expect(codeOf(() => recordCodec(resolve, 'missing'))).toBe('STRUCT_UNKNOWN_TYPE');
   });
@@ -270,5 +271,39 @@ describe('records with padding and nesting', () => {
     expect(messageOf(() => recordCodec(resolve, 'point').view(memory, 0).$field('z'))).toBe(
       'the struct has no field `z` (fields: x, y)',
     );
+  });
+});
+
+describe('a real guest that grows its own memory', () => {
+  // The guest grows memory by one page and builds `Example { "Wasm", 7 }` in the new page,
+  // returning its address; `age_at` reads the age the host wrote.
+  const WAT = `(module
+    (memory (export "memory") 1 4)
+    (func (export "make_example") (result i32)
+      (local $p i32)
+      (drop (memory.grow (i32.const 1)))
+      (local.set $p (i32.const 65544))
+      (i32.store (local.get $p) (i32.const 0x6d736157))
+      (i32.store16 (i32.add (local.get $p) (i32.const 16)) (i32.const 7))
+      (local.get $p))
+    (func (export "age_at") (param i32) (result i32)
+      (i32.load16_u (i32.add (local.get 0) (i32.const 16)))))`;
+
+  it('views made before the grow keep working, the new page is reachable, the guest sees host writes', async () => {
+    const { parse } = await import('@bytecodealliance/jco');
+    const exports = await instantiateBytes(await parse(WAT));
+    const memory = new GuestMemory(exports.memory as WasmMemory);
+    const example = recordCodec<{ age: number }>(resolve, 'example');
+    const early = example.view(memory, 0);
+    expect(codeOf(() => example.view(memory, 65544))).toBe('MEMORY_OUT_OF_BOUNDS');
+    const pointer = (exports.make_example as () => number)();
+    expect(pointer).toBe(65544);
+    const made = example.view(memory, pointer);
+    expect((made.$field('firstName') as { cString(): string }).cString()).toBe('Wasm');
+    expect(made.age).toBe(7);
+    made.age = 8;
+    early.age = 9;
+    expect((exports.age_at as (p: number) => number)(pointer)).toBe(8);
+    expect((exports.age_at as (p: number) => number)(0)).toBe(9);
   });
 });

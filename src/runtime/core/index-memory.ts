@@ -7,23 +7,21 @@ export {
   arrayView,
   bytesCodec,
   cCodecs,
-  codecOfC,
-  guestPointer,
-  recordCodec,
   scalarCodec,
-  structCodec,
-  witCodec,
-  StructCodecError,
   type ArrayView,
   type BytesView,
   type CValue,
   type Codec,
   type PointerRef,
   type Ref,
+} from './codecs.js';
+export {
+  codecOfC,
+  structCodec,
   type StructCodec,
-  type StructCodecErrorCode,
   type StructField,
   type StructFields,
   type StructView,
   type StructViewMembers,
 } from './struct.js';
+export { recordCodec, witCodec, StructCodecError, type StructCodecErrorCode } from './wit-codec.js';
