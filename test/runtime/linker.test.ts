@@ -11,6 +11,7 @@ import {
   compileCoreModule,
   type CoreModule,
 } from '../../src/runtime/core/index-linker.js';
+import { wasmApi } from '../../src/runtime/core/wasm-api.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const legacy = path.resolve(here, '../../guests/legacy/c');
@@ -191,6 +192,18 @@ describe('definitions', () => {
       'incompatible import type for `lib::add`: expected (func (param i64 i64) (result i64)), found (func (param i32 i32) (result i32))\n' +
         `  ${LONG_HINT}`,
     );
+  });
+});
+
+describe('engine-checked imports', () => {
+  it('wraps what only the engine can check (memory limits) in a LinkError', async () => {
+    const module = await wat('(module (import "env" "memory" (memory 2)))');
+    const linker = new CoreLinker().defineMemory('env', 'memory', new wasmApi.Memory({ initial: 1 }));
+    const error = linkError(() => linker.link(module).instantiate());
+    expect(error.code).toBe('LINK_INSTANTIATION_FAILED');
+    expect(error.message).toMatch(/^cannot instantiate module: /);
+    const ok = new CoreLinker().defineMemory('env', 'memory', new wasmApi.Memory({ initial: 2 }));
+    expect(ok.link(module).instantiate().kind).toBe('library');
   });
 });
 

@@ -4,7 +4,7 @@
  * value fails with the import's name instead of V8's anonymous
  * "Cannot convert a BigInt value to a number".
  *
- * Value rules (decided here, documented in the README of the linker):
+ * Value rules (the linker's contract with host functions):
  * - i32 accepts an integer `number` in -2^31 .. 2^32-1, i.e. both the signed
  *   and the unsigned reading of 32 bits (WIT s32 and u32 both lower to i32).
  * - i64 accepts a `bigint` in -2^63 .. 2^64-1 (s64 and u64), never a number:
