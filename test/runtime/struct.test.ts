@@ -307,3 +307,55 @@ describe('a real guest that grows its own memory', () => {
     expect((exports.age_at as (p: number) => number)(0)).toBe(9);
   });
 });
+
+describe('edge cases', () => {
+  it('a record name used in two interfaces is ambiguous; its type id is not', () => {
+    const { resolve: twice } = loadWitText(`package test:twice;
+interface a { record point { x: u8 } }
+interface b { record point { x: u64 } }
+world w { import a; import b; }`);
+    expect(codeOf(() => recordCodec(twice, 'point'))).toBe('STRUCT_AMBIGUOUS_TYPE');
+    const ids = twice.types.flatMap((t, id) => (t.name === 'point' ? [id] : []));
+    expect(ids.map((id) => recordCodec(twice, id).size).sort()).toEqual([1, 8]);
+    expect(messageOf(() => recordCodec(twice, 'point'))).toBe(
+      `2 types are named \`point\` (ids ${ids.join(', ')}); pass the type id instead`,
+    );
+  });
+
+  it('an array behind a pointer is checked as a whole before any element is read', () => {
+    const memory = new GuestMemory(newMemory(1));
+    const nested = recordCodec(resolve, 'nested');
+    nested.write(memory, 0, { buf: PAGE - 4, pointer: 0, buf2: 0 });
+    expect(nested.view(memory, 0).$derefArray('buf', cCodecs.uint8, 4).read()).toEqual([0, 0, 0, 0]);
+    expect(messageOf(() => nested.view(memory, 0).$derefArray('buf', cCodecs.uint8, 5))).toBe(
+      'array of 5 elements out of bounds: bytes 0x0000fffc..0x00010001 (5 at address 65532) exceed the memory size of 65536 bytes',
+    );
+  });
+
+  it('C structs with 128-bit members and unions carry those as raw bytes at cabi offsets', () => {
+    const memory = new GuestMemory(newMemory(1));
+    const codec = structCodec({
+      kind: 'struct',
+      fields: [
+        { name: 'tag', type: { kind: 'scalar', scalar: 'uint8' } },
+        { name: 'wide', type: { kind: 'scalar', scalar: 'int128' } },
+        {
+          name: 'either',
+          type: {
+            kind: 'union',
+            members: [
+              { name: 'i', type: { kind: 'scalar', scalar: 'int32' } },
+              { name: 'd', type: { kind: 'scalar', scalar: 'double' } },
+            ],
+          },
+        },
+      ],
+    });
+    expect(codec.fields.map((f) => f.offset)).toEqual([0, 16, 32]);
+    expect(codec.size).toBe(48);
+    memory.writeF64(32, 1.5);
+    const either = codec.read(memory, 0).either as Uint8Array;
+    expect(either.length).toBe(8);
+    expect(new DataView(either.buffer).getFloat64(0, true)).toBe(1.5);
+  });
+});

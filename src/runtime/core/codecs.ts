@@ -70,7 +70,10 @@ interface ScalarAccess<T> {
   write(memory: GuestMemory, address: number, value: T): void;
 }
 
-const SCALAR_ACCESS: { readonly [K in CScalar]?: ScalarAccess<CValue> } = {
+/** C scalars with a JavaScript value; 128-bit ones (never produced from WIT) are carried as raw bytes by codecOfC. */
+export type AccessibleScalar = Exclude<CScalar, 'int128' | 'uint128' | 'long double'>;
+
+const SCALAR_ACCESS: { readonly [K in AccessibleScalar]: ScalarAccess<CValue> } = {
   bool: {
     read: (m, a) => m.readU8(a) !== 0,
     write: (m, a, v) => {
@@ -93,12 +96,10 @@ const SCALAR_ACCESS: { readonly [K in CScalar]?: ScalarAccess<CValue> } = {
   double: { read: (m, a) => m.readF64(a), write: (m, a, v) => m.writeF64(a, v as number) },
 };
 
-/** A codec for one C scalar; 32-bit unsigned ones (and pointers) give PointerRef views. */
-export function scalarCodec(scalar: CScalar): Codec<CValue, Ref<CValue>> {
+/** A codec for one C scalar up to 64 bits; 32-bit unsigned ones (and pointers) give PointerRef views. */
+export function scalarCodec(scalar: AccessibleScalar): Codec<CValue, Ref<CValue>> {
   const access = SCALAR_ACCESS[scalar];
   const { size, align } = cLayout({ kind: 'scalar', scalar });
-  // 128-bit scalars never come from WIT; they are carried as their 16 raw bytes.
-  if (access === undefined) return bytesCodec(size, align) as unknown as Codec<CValue, Ref<CValue>>;
   const pointerLike = scalar === 'pointer' || scalar === 'uint32';
   return {
     size,
@@ -113,7 +114,7 @@ export function scalarCodec(scalar: CScalar): Codec<CValue, Ref<CValue>> {
   };
 }
 
-export function followPointer(memory: GuestMemory, pointer: number, what: string): number {
+export function followPointer(pointer: number, what: string): number {
   if (pointer === 0) {
     throw new MemoryAccessError('MEMORY_NULL_POINTER', `${what} is a null pointer`);
   }
@@ -126,8 +127,8 @@ function pointerRef(memory: GuestMemory, at: number): PointerRef {
     address: at,
     get: () => memory.readU32(at),
     set: (value) => memory.writeU32(at, value),
-    deref: (codec) => codec.view(memory, followPointer(memory, memory.readU32(at), what)),
-    derefArray: (codec, count) => arrayView(memory, followPointer(memory, memory.readU32(at), what), codec, count),
+    deref: (codec) => codec.view(memory, followPointer(memory.readU32(at), what)),
+    derefArray: (codec, count) => arrayView(memory, followPointer(memory.readU32(at), what), codec, count),
   };
 }
 

@@ -8,6 +8,7 @@ export {
   bytesCodec,
   cCodecs,
   scalarCodec,
+  type AccessibleScalar,
   type ArrayView,
   type BytesView,
   type CValue,

@@ -116,11 +116,17 @@ function isByteArray(type: Extract<CType, { kind: 'array' }>): boolean {
   return type.element.kind === 'scalar' && (type.element.scalar === 'uint8' || type.element.scalar === 'int8');
 }
 
-/** A codec for any C type. Unions (WIT variant payloads) are carried as their raw bytes. */
+/** A codec for any C type. Unions (WIT variant payloads) and 128-bit scalars are carried as their raw bytes. */
 export function codecOfC(type: CType, names: (name: string) => string = camelCase): Codec<CValue, unknown> {
   switch (type.kind) {
-    case 'scalar':
-      return scalarCodec(type.scalar);
+    case 'scalar': {
+      const { scalar } = type;
+      if (scalar === 'int128' || scalar === 'uint128' || scalar === 'long double') {
+        const { size, align } = cLayout(type);
+        return bytesCodec(size, align) as Codec<CValue, unknown>;
+      }
+      return scalarCodec(scalar);
+    }
     case 'struct':
       return structCodec(type, names) as Codec<CValue, unknown>;
     case 'array': {
@@ -145,7 +151,7 @@ function makeStructView(memory: GuestMemory, address: number, codec: StructCodec
     if (!f.pointer) {
       throw new MemoryAccessError('MEMORY_INVALID_VALUE', `field \`${name}\` is not a pointer (a u32 field)`);
     }
-    return followPointer(memory, memory.readU32(at + f.offset), `field \`${name}\``);
+    return followPointer(memory.readU32(at + f.offset), `field \`${name}\``);
   };
   const members: StructViewMembers = {
     $address: at,
