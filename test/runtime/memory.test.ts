@@ -198,6 +198,15 @@ describe('GuestMemory: strings (scenario 7)', () => {
     expect(codeOf(() => memory.writeCString(0, 'a\0b'))).toBe('MEMORY_INVALID_VALUE');
     expect(memory.writeCString(0, 'abcde', 6)).toBe(6);
   });
+
+  it('refuses strings with lone surrogates instead of writing U+FFFD', () => {
+    const memory = new GuestMemory(newMemory(1));
+    expect(messageOf(() => memory.writeString(0, 'ab\ud800'))).toBe(
+      'cannot encode the string as UTF-8: lone surrogate U+D800 at index 2',
+    );
+    expect(codeOf(() => memory.writeCString(0, '\udc00'))).toBe('MEMORY_INVALID_VALUE');
+    expect(memory.writeString(0, '\ud83d\ude00')).toBe(4);
+  });
 });
 
 describe('firstInvalidUtf8', () => {

@@ -311,8 +311,18 @@ function encodeText(text: unknown): Uint8Array {
   if (typeof text !== 'string') {
     throw new MemoryAccessError('MEMORY_INVALID_VALUE', `expected a string, found ${describe(text)}`);
   }
+  // TextEncoder would silently turn a lone surrogate into U+FFFD; the guest should not get altered text.
+  const lone = LONE_SURROGATE.exec(text);
+  if (lone !== null) {
+    throw new MemoryAccessError(
+      'MEMORY_INVALID_VALUE',
+      `cannot encode the string as UTF-8: lone surrogate U+${lone[0].charCodeAt(0).toString(16).toUpperCase()} at index ${lone.index}`,
+    );
+  }
   return encoder.encode(text);
 }
+
+const LONE_SURROGATE = /\p{Cs}/u;
 
 function decodeChecked(bytes: Uint8Array, address: number): string {
   const text = decodeUtf8(bytes);
