@@ -77,6 +77,8 @@ const GUESTS = [
 const LEGACY_GUESTS = [
   { name: 'missing-import', sources: ['missing_import.c'], model: 'command', output: 'missing-import.core.wasm' },
   { name: 'long-test', sources: ['long_test.c'], model: 'reactor', output: 'long-test.core.wasm' },
+  { name: 'structs', sources: ['structs.c'], model: 'reactor', output: 'structs.core.wasm' },
+  { name: 'nested-pointers', sources: ['nested_pointers.c'], model: 'reactor', output: 'nested-pointers.core.wasm' },
 ];
 
 /** Flags chosen for byte-identical output: no debug info, no build paths, stripped. */
