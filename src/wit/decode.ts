@@ -9,7 +9,7 @@
  *   a component type named `ns:pkg/world[@v]` (a world, already elaborated).
  *   (The older encoding has one export, `ns:pkg/wit`, holding them all.)
  * - Interfaces of other packages are known only through what is imported
- *   from them; they become stub packages holding just those items, placed
+ *   from them; they become placeholder packages holding just those items, placed
  *   before the decoded package in dependency order.
  * - A type exported with an `eq` bound that names an already-decoded type
  *   is a `use` (a `type` alias of it); anything else defines a new type.
@@ -52,7 +52,7 @@ import { entryKey, type MutInterface, type MutTypeDef, type MutWorld } from './r
 
 export interface DecodedWit {
   readonly resolve: Resolve;
-  /** The package the binary encodes (the others are stubs of its foreign dependencies). */
+  /** The package the binary encodes (the others are placeholders for its foreign dependencies). */
   readonly main: PackageId;
 }
 
@@ -143,7 +143,7 @@ class PackageDecoder {
   private readonly types: MutTypeDef[] = [];
   private readonly interfaces: MutInterface[] = [];
   private readonly worlds: MutWorld[] = [];
-  /** Stub packages of foreign interfaces, by package name, in first-seen order. */
+  /** Placeholder packages of foreign interfaces, by package name, in first-seen order. */
   private readonly foreign = new Map<string, DraftPackage>();
   private readonly interfacePackage = new Map<number, string>();
   /** Interfaces defined by this package, by their full `ns:pkg/name@v`. */
@@ -585,7 +585,7 @@ class PackageDecoder {
     }
   }
 
-  /** Places the foreign stub packages (dependencies first), then the decoded package. */
+  /** Places the foreign placeholder packages (dependencies first), then the decoded package. */
   private finish(main: DraftPackage): PackageId {
     const foreign = [...this.foreign.values()];
     const indexOf = new Map([...this.foreign.keys()].map((key, i) => [key, i]));

@@ -1,7 +1,7 @@
 /**
  * `witgen guest c <path> --world W --out DIR`: writes the C glue of a world
  * (`<world>.h`, `<world>.c`) for a guest written in C, and with `--skeleton`
- * a `<world>_impl.c` stub of everything the guest must implement.
+ * a `<world>_impl.c` skeleton (empty bodies) of everything the guest must implement.
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
