@@ -521,7 +521,7 @@ function unexpectedCharacter(text: string, i: number): LexProblem {
   };
 }
 
-/** A character for a message: printable ones quoted, others as `U+XXXX`. */
+/** A character for a message: printable ones quoted, others as `U+` and their hex code point. */
 export function describeCharAt(text: string, i: number): string {
   const cp = text.codePointAt(i) ?? 0;
   const hex = `U+${cp.toString(16).toUpperCase().padStart(4, '0')}`;

@@ -202,15 +202,22 @@ class Parser {
   /** `{ item* }` of an interface, also used by `import x: interface { ... }`. */
   private parseInterfaceBody(): Ast.InterfaceItem[] {
     this.expect(Tok.LeftBrace);
-    const items: Ast.InterfaceItem[] = [];
+    return this.parseItemsUntilBrace((docs, attributes, start) => this.parseInterfaceItem(docs, attributes, start));
+  }
+
+  /**
+   * Items up to the closing `}` (the `{` is already consumed), each handed the
+   * docs and attributes written before it and the token index it starts at.
+   */
+  private parseItemsUntilBrace<T>(parseItem: (docs: Ast.Docs, attributes: Ast.Attribute[], start: number) => T): T[] {
+    const items: T[] = [];
     for (;;) {
       const start = this.pos;
-      if (this.eat(Tok.RightBrace)) break;
+      if (this.eat(Tok.RightBrace)) return items;
       const docs = this.docsBefore(start);
       const attributes = this.parseAttributes();
-      items.push(this.parseInterfaceItem(docs, attributes, start));
+      items.push(parseItem(docs, attributes, start));
     }
-    return items;
   }
 
   private parseInterfaceItem(docs: Ast.Docs, attributes: Ast.Attribute[], start: number): Ast.InterfaceItem {
@@ -340,18 +347,12 @@ class Parser {
       }
       default: {
         // Tok.Resource: `resource r;` or `resource r { funcs }`.
-        const funcs: Ast.ResourceFunc[] = [];
+        let funcs: Ast.ResourceFunc[] = [];
         if (this.peek() !== Tok.LeftBrace) {
           this.expect(Tok.Semicolon, '`;` or `{`');
         } else {
           this.pos++;
-          for (;;) {
-            const funcStart = this.pos;
-            if (this.eat(Tok.RightBrace)) break;
-            const funcDocs = this.docsBefore(funcStart);
-            const funcAttributes = this.parseAttributes();
-            funcs.push(this.parseResourceFunc(funcDocs, funcAttributes, funcStart));
-          }
+          funcs = this.parseItemsUntilBrace((d, a, s) => this.parseResourceFunc(d, a, s));
         }
         return { kind: 'resource', docs, attributes, name, funcs, span: this.spanFrom(start) };
       }
@@ -507,14 +508,7 @@ class Parser {
     this.expect(Tok.World);
     const name = this.parseId();
     this.expect(Tok.LeftBrace);
-    const items: Ast.WorldItem[] = [];
-    for (;;) {
-      const itemStart = this.pos;
-      if (this.eat(Tok.RightBrace)) break;
-      const itemDocs = this.docsBefore(itemStart);
-      const itemAttributes = this.parseAttributes();
-      items.push(this.parseWorldItem(itemDocs, itemAttributes, itemStart));
-    }
+    const items = this.parseItemsUntilBrace((d, a, s) => this.parseWorldItem(d, a, s));
     return { kind: 'world', docs, attributes, name, items, span: this.spanFrom(start) };
   }
 
