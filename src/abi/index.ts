@@ -24,3 +24,4 @@ export {
 export * from './lift-lower/compile.js';
 export { camelCase } from './lift-lower/js-names.js';
 export * from './resources.js';
+export * from './host-shape.js';
