@@ -6,5 +6,4 @@ export * from './wit/index.js';
 export * from './abi/index.js';
 export * from './build/index.js';
 export * from './codegen/c-guest/index.js';
-export * from './runtime/core/index-linker.js';
-export * from './runtime/core/index-memory.js';
+export * from './runtime/index.js';

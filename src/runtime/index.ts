@@ -1,0 +1,7 @@
+/**
+ * witgen's runtime, the part generated host bindings import at run time
+ * (`witgen/runtime`): the core-module linker and guest memory access for
+ * legacy modules, and the component runtime.
+ */
+export * from './core/index-linker.js';
+export * from './core/index-memory.js';
