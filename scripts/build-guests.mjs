@@ -64,6 +64,16 @@ const GUESTS = [
     world: 'kinds',
     components: [{ file: 'kinds-bindgen.component.wasm', encoding: 'utf8' }],
   },
+  {
+    // The benchmark guest of bench/host.mjs (no WASI: it prints nothing).
+    name: 'bench',
+    sources: ['bench.c', 'glue/bench.c'],
+    includes: ['glue'],
+    glue: 'witgen',
+    wit: 'guests/c/bench/bench.wit',
+    world: 'bench',
+    components: [{ file: 'bench.component.wasm', encoding: 'utf8' }],
+  },
 ];
 
 /**
