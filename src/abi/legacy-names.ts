@@ -10,7 +10,9 @@
  * - resource functions (`[constructor]r`, `[method]r.f`, `[static]r.f`) have no
  *   legacy form: the C ABI has no handles.
  */
+import type { Func, Resolve, WorldEntry, WorldId } from '../wit/model.js';
 import { AbiError } from './errors.js';
+import { interfaceName as componentInterfaceName } from './signature.js';
 
 /** The import module of world imports in a legacy module (what C compilers use for undefined functions). */
 export const LEGACY_IMPORT_MODULE = 'env';
@@ -35,4 +37,87 @@ export function legacySymbolName(witName: string, overrides?: Readonly<Record<st
     .filter((word) => word.length > 0)
     .map((word) => word.toLowerCase())
     .join('_');
+}
+
+/** One WIT function of a world as a legacy module imports or exports it. */
+export interface LegacyFunctionSymbol {
+  readonly direction: 'import' | 'export';
+  /** The component-level name of the interface holding the function, or null for a world-level function. */
+  readonly interfaceName: string | null;
+  readonly func: Func;
+  /** Import module (`env` unless overridden); null for exports. */
+  readonly module: string | null;
+  /** The core import or export name. */
+  readonly symbol: string;
+}
+
+export interface LegacyNameOptions {
+  /**
+   * Symbol overrides keyed by WIT function name (`just-add`), or for a function
+   * of an interface by `<interface>#<function>` (`ns:pkg/iface@1.0.0#get`), which wins.
+   */
+  readonly names?: Readonly<Record<string, string>>;
+  /** Import module of every import (default LEGACY_IMPORT_MODULE). */
+  readonly importModule?: string;
+}
+
+/**
+ * Every function a legacy module of world `worldId` imports and exports, in
+ * world order, with its symbol. World-level functions and the functions of
+ * imported/exported interfaces all share one flat namespace per direction
+ * (a core module has no interfaces): two functions landing on one symbol are
+ * an ABI_UNSUPPORTED error that names both and suggests an override.
+ */
+export function legacyWorldFunctions(
+  resolve: Resolve,
+  worldId: WorldId,
+  options: LegacyNameOptions = {},
+): LegacyFunctionSymbol[] {
+  const world = resolve.worlds[worldId];
+  if (world === undefined) throw new AbiError('ABI_UNKNOWN_ITEM', `world id ${worldId} is not in the Resolve`);
+  const module = options.importModule ?? LEGACY_IMPORT_MODULE;
+  if (module.length === 0) throw new AbiError('ABI_UNSUPPORTED', 'import module: expected a non-empty name, found ""');
+  const out: LegacyFunctionSymbol[] = [];
+  const collect = (direction: 'import' | 'export', entries: readonly WorldEntry[]): void => {
+    const seen = new Map<string, string>();
+    for (const entry of entries) {
+      const item = entry.item;
+      const funcs: { func: Func; interfaceName: string | null }[] = [];
+      if (item.kind === 'function') funcs.push({ func: item.func, interfaceName: null });
+      if (item.kind === 'interface') {
+        const iface = resolve.interfaces[item.id];
+        if (iface === undefined) throw new AbiError('ABI_UNKNOWN_ITEM', `interface id ${item.id} is not in the Resolve`);
+        const interfaceName = entry.key.kind === 'name' ? entry.key.name : componentInterfaceName(resolve, entry.key.id);
+        for (const func of iface.functions.values()) funcs.push({ func, interfaceName });
+      }
+      for (const { func, interfaceName } of funcs) {
+        const where = interfaceName === null ? func.name : `${interfaceName}#${func.name}`;
+        const qualified = interfaceName === null ? {} : qualifiedOverride(options.names, where, func.name);
+        const symbol = legacySymbolName(func.name, { ...options.names, ...qualified });
+        const previous = seen.get(symbol);
+        if (previous !== undefined) {
+          throw new AbiError(
+            'ABI_UNSUPPORTED',
+            `${direction}s \`${previous}\` and \`${where}\` both map to the core symbol \`${symbol}\`: ` +
+              'expected one function per symbol; give one of them a name override',
+          );
+        }
+        seen.set(symbol, where);
+        out.push({ direction, interfaceName, func, module: direction === 'import' ? module : null, symbol });
+      }
+    }
+  };
+  collect('import', world.imports);
+  collect('export', world.exports);
+  return out;
+}
+
+/** The `<interface>#<function>` override, re-keyed by the plain function name, or nothing. */
+function qualifiedOverride(
+  names: Readonly<Record<string, string>> | undefined,
+  qualified: string,
+  plain: string,
+): Record<string, string> {
+  const value = names !== undefined && Object.hasOwn(names, qualified) ? names[qualified] : undefined;
+  return value === undefined ? {} : { [plain]: value };
 }

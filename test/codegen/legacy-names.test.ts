@@ -1,6 +1,8 @@
+import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { AbiError } from '../../src/abi/errors.js';
-import { LEGACY_IMPORT_MODULE, legacySymbolName } from '../../src/abi/legacy-names.js';
+import { LEGACY_IMPORT_MODULE, legacySymbolName, legacyWorldFunctions } from '../../src/abi/legacy-names.js';
+import { loadWit, loadWitText, selectWorld } from '../../src/wit/load.js';
 
 describe('legacySymbolName', () => {
   it('maps kebab-case to snake_case', () => {
@@ -26,5 +28,50 @@ describe('legacySymbolName', () => {
 
   it('imports from env by default', () => {
     expect(LEGACY_IMPORT_MODULE).toBe('env');
+  });
+});
+
+describe('legacyWorldFunctions', () => {
+  const plugin = loadWit(fileURLToPath(new URL('../../wit/plugin.wit', import.meta.url)));
+
+  it('lists the plugin world with env imports and snake_case symbols', () => {
+    const functions = legacyWorldFunctions(plugin.resolve, selectWorld(plugin, 'plugin'));
+    expect(functions.map((f) => [f.direction, f.module, f.symbol])).toEqual([
+      ['import', 'env', 'host_log_value'],
+      ['import', 'env', 'host_get_shared_value'],
+      ['import', 'env', 'host_set_shared_value'],
+      ['export', null, 'just_add'],
+      ['export', null, 'trigger_host_calls'],
+      ['export', null, 'point_add'],
+    ]);
+    const renamed = legacyWorldFunctions(plugin.resolve, selectWorld(plugin, 'plugin'), {
+      importModule: 'host',
+      names: { 'just-add': 'add64' },
+    });
+    expect(renamed[0]?.module).toBe('host');
+    expect(renamed[3]?.symbol).toBe('add64');
+  });
+
+  const clashing = loadWitText(`package t:clash;
+interface a { get: func() -> u32; }
+interface b { get: func() -> u32; }
+world w { import a; import b; export get-it: func(); }`);
+
+  it('rejects two functions on one symbol, and accepts an interface-qualified override', () => {
+    const worldId = selectWorld(clashing, 'w');
+    expect(() => legacyWorldFunctions(clashing.resolve, worldId)).toThrow(
+      'imports `t:clash/a#get` and `t:clash/b#get` both map to the core symbol `get`',
+    );
+    const functions = legacyWorldFunctions(clashing.resolve, worldId, { names: { 't:clash/b#get': 'b_get' } });
+    expect(functions.map((f) => f.symbol)).toEqual(['get', 'b_get', 'get_it']);
+  });
+
+  it('rejects resource functions', () => {
+    const withResource = loadWitText(`package t:res;
+interface r { resource blob { size: func() -> u32; } }
+world w { import r; }`);
+    expect(() => legacyWorldFunctions(withResource.resolve, selectWorld(withResource, 'w'))).toThrow(
+      '`[method]blob.size` is a resource function',
+    );
   });
 });
