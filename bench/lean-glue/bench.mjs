@@ -109,11 +109,12 @@ export function instantiateLean(module, host) {
         u32.set(xs, ptr >>> 2);
       } else {
         if (!Array.isArray(xs)) throw new TypeError('sum xs: expected a Uint32Array or an array of u32');
+        const view = u32;
         const base = ptr >>> 2;
         for (let i = 0; i < len; i++) {
           const x = xs[i];
           if (x !== x >>> 0) throw new TypeError(`sum xs[${i}]: expected a u32, found ${String(x)}`);
-          u32[base + i] = x;
+          view[base + i] = x;
         }
       }
       return coreSum(ptr, len) >>> 0;

@@ -1,0 +1,356 @@
+/**
+ * `npm run bench` (last part): the host runtime — what a call into a
+ * component costs from Node, and what one more instance costs — on the bench
+ * guest (guests/c/bench: world bench, C + witgen glue, no WASI), side by side:
+ *
+ *   raw     the guest's core module called directly with core values
+ *           (`add(1, 2)` on the wasm export); for echo and sum only the core
+ *           calls the canonical ABI makes (cabi_realloc, the export,
+ *           cabi_post_echo), with no bytes copied: the guest's own floor
+ *   lean    hand-written canonical-ABI glue for this one world
+ *           (bench/lean-glue/bench.mjs) on the same core module: the baseline
+ *   jco     jco 1.35 `transpile` of the component, loaded in-process
+ *           (instantiation: 'async', core modules compiled once)
+ *   witgen  witgen's component runtime (`instantiate` from dist/runtime)
+ *
+ * Calls: add(u32, u32), echo(string) with 16 B and 4 KiB, sum(list<u32>) with
+ * 1,000 items as a Uint32Array and as a plain array, point-add(point, point),
+ * call-host (one export call that makes one host import call). Then the
+ * time and heap per further instance of an already compiled module/component.
+ *
+ * Method: one process. Each (call, side) gets its own freshly built loop
+ * function (so every call site stays monomorphic) and a batch size giving
+ * about BATCH_MS per batch; after a warm-up, ROUNDS rounds run one batch of
+ * each side in turn (same machine load for all sides) and the median ns/call
+ * is printed with the ratios. Memory per instance is the heap growth over
+ * INSTANCES live instances after a full GC (the script re-runs itself with
+ * --expose-gc when needed). Requires `npm run build` first.
+ *
+ * Targets (issue 4): witgen/lean <= 2x per call, jco/witgen >= 100x for add,
+ * a further witgen instance <= 3x a core module instance.
+ */
+import { spawnSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpus, loadavg, tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { transpile } from '@bytecodealliance/jco';
+import { instantiateLean } from './lean-glue/bench.mjs';
+
+const here = dirname(fileURLToPath(import.meta.url));
+const root = join(here, '..');
+
+if (typeof globalThis.gc !== 'function') {
+  // Memory per instance needs a full GC before each reading.
+  const child = spawnSync(process.execPath, ['--expose-gc', fileURLToPath(import.meta.url), ...process.argv.slice(2)], {
+    stdio: 'inherit',
+  });
+  process.exit(child.status ?? 1);
+}
+
+const ROUNDS = Number(process.env.HOST_BENCH_ROUNDS ?? 11);
+const BATCH_MS = Number(process.env.HOST_BENCH_BATCH_MS ?? 8);
+const WARMUP_MS = 60;
+const INSTANCE_ROUNDS = 7;
+const INSTANCES = 200;
+const TARGET_LEAN = 2;
+const TARGET_JCO_ADD = 100;
+const TARGET_INSTANCE = 3;
+
+const coreBytes = readFileSync(join(root, 'guests/c/bench/bench.core.wasm'));
+const componentBytes = readFileSync(join(root, 'guests/c/bench/bench.component.wasm'));
+const coreModule = new WebAssembly.Module(coreBytes);
+const hostInc = (x) => (x + 1) >>> 0;
+
+// ---- the four sides ---------------------------------------------------------
+
+function rawInstance() {
+  const instance = new WebAssembly.Instance(coreModule, { $root: { 'host-inc': (x) => (x + 1) | 0 } });
+  instance.exports._initialize();
+  return instance.exports;
+}
+
+/** jco's transpile output in a temporary folder, imported as an ES module. */
+async function loadJco() {
+  const start = performance.now();
+  const { files } = await transpile(componentBytes, { name: 'bench', instantiation: 'async', noTypescript: true, quiet: true });
+  const transpileMs = performance.now() - start;
+  const dir = mkdtempSync(join(tmpdir(), 'witgen-bench-jco-'));
+  for (const [file, content] of Object.entries(files)) {
+    mkdirSync(dirname(join(dir, file)), { recursive: true });
+    writeFileSync(join(dir, file), content);
+  }
+  const module = await import(pathToFileURL(join(dir, 'bench.js')).href);
+  const compiled = new Map();
+  const getCoreModule = (path) => {
+    if (!compiled.has(path)) compiled.set(path, WebAssembly.compile(readFileSync(join(dir, path))));
+    return compiled.get(path);
+  };
+  const imports = { 'host-inc': { default: hostInc } };
+  return {
+    transpileMs,
+    instantiate: () => module.instantiate(getCoreModule, imports),
+    dispose: () => rmSync(dir, { recursive: true, force: true }),
+  };
+}
+
+/**
+ * witgen's component runtime, when dist/runtime exports `instantiate`
+ * (`instantiate(source, imports, options)`; a compiled handle from
+ * `compile` when there is one, so further instances reuse the compiled core
+ * modules). Returns null, with the reason, while it does not exist.
+ */
+async function loadWitgen() {
+  const runtime = await import(pathToFileURL(join(root, 'dist/runtime/index.js')).href);
+  if (typeof runtime.instantiate !== 'function') {
+    return { missing: 'dist/runtime/index.js does not export instantiate yet' };
+  }
+  const source = typeof runtime.compile === 'function' ? await runtime.compile(componentBytes) : componentBytes;
+  const imports = { hostInc };
+  return { instantiate: async () => runtime.instantiate(source, imports) };
+}
+
+// ---- timing -----------------------------------------------------------------
+
+function median(values) {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = sorted.length >> 1;
+  return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
+}
+
+/** A fresh loop per (call, side): `new Function` gives each its own call sites and feedback. */
+function makeLoop() {
+  return new Function('f', 'k', 'let last; for (let i = 0; i < k; i++) last = f(); return last;');
+}
+
+/** Batch size for about BATCH_MS per batch, after WARMUP_MS of warm-up. */
+function calibrate(loop, fn) {
+  let k = 1;
+  const warmEnd = performance.now() + WARMUP_MS;
+  while (performance.now() < warmEnd) {
+    const start = performance.now();
+    loop(fn, k);
+    const ms = performance.now() - start;
+    if (ms < BATCH_MS / 4) k *= 2;
+  }
+  const start = performance.now();
+  loop(fn, k);
+  const perCall = (performance.now() - start) / k;
+  return Math.max(1, Math.round(BATCH_MS / Math.max(perCall, 1e-6)));
+}
+
+/** Median ns per call of each side of one row; sides alternate within each round. */
+function timeRow(sides) {
+  const runners = sides.map(({ fn }) => {
+    const loop = makeLoop();
+    return { loop, fn, k: calibrate(loop, fn), samples: [] };
+  });
+  for (let round = 0; round < ROUNDS; round++) {
+    for (const runner of runners) {
+      const start = performance.now();
+      runner.loop(runner.fn, runner.k);
+      runner.samples.push(((performance.now() - start) * 1e6) / runner.k);
+    }
+  }
+  return runners.map((runner) => median(runner.samples));
+}
+
+/** Median ms per further instance, over rounds of `count` instances made one after another. */
+async function timeInstances(make, count) {
+  await make(); // warm-up
+  const samples = [];
+  for (let round = 0; round < INSTANCE_ROUNDS; round++) {
+    const start = performance.now();
+    for (let i = 0; i < count; i++) await make();
+    samples.push((performance.now() - start) / count);
+  }
+  return median(samples);
+}
+
+/** Heap (V8 heap and external memory) per live instance, in KiB. */
+async function memoryPerInstance(make, count) {
+  const keep = [];
+  await make();
+  globalThis.gc();
+  globalThis.gc();
+  const before = process.memoryUsage();
+  for (let i = 0; i < count; i++) keep.push(await make());
+  globalThis.gc();
+  globalThis.gc();
+  const after = process.memoryUsage();
+  if (keep.length !== count) throw new Error('instances were lost');
+  return {
+    heap: (after.heapUsed - before.heapUsed) / count / 1024,
+    external: (after.external - before.external) / count / 1024,
+  };
+}
+
+// ---- formatting -------------------------------------------------------------
+
+function ns(value) {
+  if (value === undefined) return '—';
+  if (value >= 100_000) return `${(value / 1000).toFixed(0)} µs`;
+  if (value >= 10_000) return `${(value / 1000).toFixed(1)} µs`;
+  if (value >= 100) return `${value.toFixed(0)} ns`;
+  return `${value.toFixed(1)} ns`;
+}
+
+function ratio(a, b) {
+  if (a === undefined || b === undefined) return '—';
+  const r = a / b;
+  return `${r >= 100 ? r.toFixed(0) : r >= 10 ? r.toFixed(1) : r.toFixed(2)}x`;
+}
+
+function table(header, rows) {
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((row) => row[i].length)));
+  const line = (cells) => cells.map((cell, i) => (i === 0 ? cell.padEnd(widths[i]) : cell.padStart(widths[i]))).join('  ');
+  console.log(line(header));
+  console.log(widths.map((w) => '-'.repeat(w)).join('  '));
+  for (const row of rows) console.log(line(row));
+}
+
+// ---- the calls --------------------------------------------------------------
+
+const ECHO_16 = 'sixteen bytes ok';
+const ECHO_4K = 'abcdefghijklmnopqrstuvwxyz012345'.repeat(128);
+const ITEMS = Array.from({ length: 1000 }, (_, i) => (i * 2654435761) >>> 0);
+const ITEMS_TYPED = Uint32Array.from(ITEMS);
+const ITEMS_SUM = ITEMS.reduce((a, b) => (a + b) >>> 0, 0);
+
+/**
+ * Each row: the expected result (every side is checked once before timing)
+ * and per side a function making the call, or undefined where the side has
+ * no meaningful form of it. `raw` gets the raw core exports.
+ */
+function rows(raw) {
+  const rawEcho = (len) => () => {
+    const ptr = raw.cabi_realloc(0, 0, 1, len);
+    const area = raw.echo(ptr, len);
+    raw.cabi_post_echo(area);
+    return area;
+  };
+  const rawSum = () => raw.sum(raw.cabi_realloc(0, 0, 4, 4000), 1000);
+  return [
+    { name: 'add(u32, u32)', expected: 3, raw: () => raw.add(1, 2), call: (g) => () => g.add(1, 2) },
+    { name: 'echo 16 B', expected: ECHO_16, raw: rawEcho(16), call: (g) => () => g.echo(ECHO_16) },
+    { name: 'echo 4 KiB', expected: ECHO_4K, raw: rawEcho(4096), call: (g) => () => g.echo(ECHO_4K) },
+    { name: 'sum 1,000 (Uint32Array)', expected: ITEMS_SUM, raw: rawSum, call: (g) => () => g.sum(ITEMS_TYPED) },
+    { name: 'sum 1,000 (array)', expected: ITEMS_SUM, raw: rawSum, call: (g) => () => g.sum(ITEMS) },
+    {
+      name: 'point-add(point, point)',
+      expected: { x: 4, y: -6 },
+      raw: () => raw['point-add'](1, -2, 3, -4),
+      call: (g) => () => g.pointAdd({ x: 1, y: -2 }, { x: 3, y: -4 }),
+    },
+    { name: 'call-host (1 import call)', expected: 42, raw: () => raw['call-host'](41), call: (g) => () => g.callHost(41) },
+  ];
+}
+
+function sameValue(a, b) {
+  return JSON.stringify(a) === JSON.stringify(b);
+}
+
+// ---- main -------------------------------------------------------------------
+
+async function main() {
+  console.log(`host runtime bench — Node ${process.version}, ${cpus().length} cpus, load ${loadavg()[0].toFixed(2)}`);
+  const raw = rawInstance();
+  const lean = instantiateLean(coreModule, { hostInc });
+  const jco = await loadJco();
+  const witgenLoader = await loadWitgen();
+  try {
+    const sideNames = ['raw', 'lean', 'jco', 'witgen'];
+    const jcoExports = await jco.instantiate();
+    const witgenExports = witgenLoader.instantiate ? await witgenLoader.instantiate() : undefined;
+    const guests = { lean, jco: jcoExports, witgen: witgenExports };
+
+    const results = [];
+    for (const row of rows(raw)) {
+      const sides = [];
+      for (const side of sideNames) {
+        if (side === 'raw') {
+          sides.push({ side, fn: row.raw });
+          continue;
+        }
+        const guest = guests[side];
+        if (guest === undefined) continue;
+        const fn = row.call(guest);
+        const got = fn();
+        if (!sameValue(got, row.expected)) {
+          throw new Error(`${side} ${row.name}: expected ${JSON.stringify(row.expected)}, got ${JSON.stringify(got)}`);
+        }
+        sides.push({ side, fn });
+      }
+      const times = timeRow(sides);
+      const bySide = Object.fromEntries(sides.map(({ side }, i) => [side, times[i]]));
+      results.push({ name: row.name, ...bySide });
+    }
+
+    console.log(`\ncalls: median ns per call over ${ROUNDS} rounds (batches of ~${BATCH_MS} ms, sides alternating)`);
+    table(
+      ['call', 'raw', 'lean', 'jco', 'witgen', 'lean/raw', 'witgen/lean', 'jco/witgen', 'jco/lean'],
+      results.map((r) => [
+        r.name,
+        ns(r.raw),
+        ns(r.lean),
+        ns(r.jco),
+        ns(r.witgen),
+        ratio(r.lean, r.raw),
+        ratio(r.witgen, r.lean),
+        ratio(r.jco, r.witgen),
+        ratio(r.jco, r.lean),
+      ]),
+    );
+    console.log('raw for echo/sum: cabi_realloc + the export (+ cabi_post_echo), no bytes copied.');
+
+    // Further instances of an already compiled module / component.
+    const makers = {
+      core: () => {
+        const instance = new WebAssembly.Instance(coreModule, { $root: { 'host-inc': (x) => (x + 1) | 0 } });
+        instance.exports._initialize();
+        return instance;
+      },
+      lean: () => instantiateLean(coreModule, { hostInc }),
+      jco: () => jco.instantiate(),
+      ...(witgenLoader.instantiate ? { witgen: () => witgenLoader.instantiate() } : {}),
+    };
+    const instanceRows = [];
+    for (const [side, make] of Object.entries(makers)) {
+      const count = side === 'jco' ? INSTANCES / 4 : INSTANCES;
+      const ms = await timeInstances(make, count);
+      const memory = await memoryPerInstance(make, count);
+      instanceRows.push({ side, ms, ...memory });
+    }
+    const coreMs = instanceRows[0].ms;
+    console.log(`\nfurther instances (compiled once): median ms per instance over ${INSTANCE_ROUNDS} rounds; heap growth per live instance`);
+    table(
+      ['instance', 'ms', 'x core', 'JS heap KiB', 'external KiB'],
+      instanceRows.map((r) => [r.side, r.ms.toFixed(4), ratio(r.ms, coreMs), r.heap.toFixed(1), r.external.toFixed(1)]),
+    );
+    console.log('core = new WebAssembly.Instance + _initialize; external = mostly the linear memory (the guest starts with 2 pages, 128 KiB).');
+    console.log(`jco transpile of the component (in-process, first): ${jco.transpileMs.toFixed(0)} ms`);
+
+    // Targets.
+    console.log('\ntargets (issue 4):');
+    if (witgenLoader.missing) {
+      console.log(`  witgen: not measured — ${witgenLoader.missing}`);
+      return;
+    }
+    for (const r of results) {
+      const value = r.witgen / r.lean;
+      console.log(`  ${r.name}: witgen/lean ${ratio(r.witgen, r.lean)} (target <= ${TARGET_LEAN}x) ${value <= TARGET_LEAN ? 'met' : 'MISSED'}`);
+    }
+    const add = results[0];
+    const jcoAdd = add.jco / add.witgen;
+    console.log(`  add: jco/witgen ${ratio(add.jco, add.witgen)} (target >= ${TARGET_JCO_ADD}x) ${jcoAdd >= TARGET_JCO_ADD ? 'met' : 'MISSED'}`);
+    const witgenInstance = instanceRows.find((r) => r.side === 'witgen');
+    const instanceRatio = witgenInstance.ms / coreMs;
+    console.log(
+      `  instance: witgen/core ${ratio(witgenInstance.ms, coreMs)} (target <= ${TARGET_INSTANCE}x) ${instanceRatio <= TARGET_INSTANCE ? 'met' : 'MISSED'}`,
+    );
+  } finally {
+    jco.dispose();
+  }
+}
+
+await main();
