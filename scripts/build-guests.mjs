@@ -89,6 +89,8 @@ const LEGACY_GUESTS = [
   { name: 'long-test', sources: ['long_test.c'], model: 'reactor', output: 'long-test.core.wasm' },
   { name: 'structs', sources: ['structs.c'], model: 'reactor', output: 'structs.core.wasm' },
   { name: 'nested-pointers', sources: ['nested_pointers.c'], model: 'reactor', output: 'nested-pointers.core.wasm' },
+  { name: 'plugin', sources: ['plugin.c'], model: 'reactor', output: 'plugin.core.wasm' },
+  { name: 'values', sources: ['values.c'], model: 'reactor', output: 'values.core.wasm' },
 ];
 
 /** Flags chosen for byte-identical output: no debug info, no build paths, stripped. */
