@@ -20,7 +20,7 @@
 import { join } from 'node:path';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { hostShape } from '../../src/abi/host-shape.js';
+import { hostShape, type HostShape } from '../../src/abi/host-shape.js';
 import { loadWit, selectWorld } from '../../src/wit/load.js';
 import { readGuest, repoRoot, transpileComponent, wasiImports, type ImportObject, type TranspiledComponent } from './jco-host.js';
 
@@ -37,20 +37,30 @@ interface CompiledGuest {
  * The host shape's imports → jco's import object: world-level functions
  * become `{ '<wit-name>': { default: fn } }`, interfaces keep their key.
  */
-function jcoImports(worldImports: { functions: Map<string, string> }, imports: HostImports, wasi: ImportObject): ImportObject {
+function jcoImports(functions: Map<string, string>, jcoNames: readonly string[], imports: HostImports, wasi: ImportObject): ImportObject {
   const out: ImportObject = { ...wasi };
   for (const [key, value] of Object.entries(imports)) {
-    const witName = worldImports.functions.get(key);
-    out[witName ?? key] = witName === undefined ? (value as Record<string, unknown>) : { default: value };
+    const witName = functions.get(key);
+    if (witName !== undefined) {
+      out[witName] = { default: value };
+      continue;
+    }
+    // jco names interface imports without their version.
+    const unversioned = key.replace(/@[^@/]*$/, '');
+    out[jcoNames.includes(key) ? key : unversioned] = value as Record<string, unknown>;
   }
   return out;
 }
 
+/** The host shape of a world in a WIT file or folder of this repository. */
+function shapeOf(witPath: string, world: string): HostShape {
+  const loaded = loadWit(join(repoRoot, witPath));
+  return hostShape(loaded.resolve, selectWorld(loaded, world));
+}
+
 /** The world-level import functions of a WIT world: JS name → WIT name. */
 function rootImportNames(witPath: string, world: string): Map<string, string> {
-  const loaded = loadWit(join(repoRoot, witPath));
-  const shape = hostShape(loaded.resolve, selectWorld(loaded, world));
-  return new Map(shape.root.imports.functions.map((f) => [f.jsName, f.witName]));
+  return new Map(shapeOf(witPath, world).root.imports.functions.map((f) => [f.jsName, f.witName]));
 }
 
 async function runGuest(file: string, witPath: string, world: string): Promise<CompiledGuest> {
@@ -58,7 +68,7 @@ async function runGuest(file: string, witPath: string, world: string): Promise<C
   const component: TranspiledComponent = await transpileComponent(readGuest(file));
   const wasi = wasiImports(component.imports);
   return {
-    instantiate: (imports) => component.instantiate(jcoImports({ functions }, imports, wasi)),
+    instantiate: (imports) => component.instantiate(jcoImports(functions, component.imports, imports, wasi)),
     dispose: () => component.dispose(),
   };
 }
@@ -193,5 +203,80 @@ describe('scenario 6: host state and isolation', () => {
       expect(host.shared).toBe(i * 1000 + i + 5);
     });
     expect(guests[count - 1]?.pointAdd({ x: 1, y: 2 }, { x: 3, y: 4 })).toEqual({ x: 4, y: 6 });
+  });
+});
+
+// ---- the kinds guest: guest-side state and strings from guest memory -------
+
+interface Counter {
+  inc(by: number): number;
+  value(): number;
+}
+
+interface Kinds {
+  counters: {
+    Counter: new (start: number) => Counter;
+    finish(counter: Counter): number;
+    destroyed(): number;
+  };
+  badString(): string;
+  badBounds(): string;
+  echoString(v: string): string;
+}
+
+const KINDS_WIT = 'guests/c/kinds/kinds.wit';
+
+/**
+ * A host for world `kinds` built from its host shape: every world-level
+ * import (`pass-*`) returns its argument, the `sinks` interface gets a Sink
+ * class, a types-only interface an empty object.
+ */
+function kindsImports(): HostImports {
+  const shape = shapeOf(KINDS_WIT, 'kinds');
+  const imports: HostImports = {};
+  for (const f of shape.root.imports.functions) imports[f.jsName] = (value: unknown) => value;
+  for (const group of shape.imports) {
+    const members: Record<string, unknown> = {};
+    for (const resource of group.resources) {
+      if (resource.witName !== 'sink') throw new Error(`unexpected imported resource ${resource.witName}`);
+      members[resource.jsName] = class Sink {
+        private readonly texts: string[] = [];
+        constructor(readonly name: string) {}
+        write(text: string): void {
+          this.texts.push(text);
+        }
+        count(): number {
+          return this.texts.length;
+        }
+      };
+    }
+    imports[group.key] = members;
+  }
+  return imports;
+}
+
+describe('scenario 6: guest state belongs to its instance (kinds component)', () => {
+  let kinds: CompiledGuest;
+
+  beforeAll(async () => {
+    kinds = await runGuest('guests/c/kinds/kinds.component.wasm', KINDS_WIT, 'kinds');
+  });
+  afterAll(() => kinds?.dispose());
+
+  it('a fresh instance does not see the guest state another instance built up', async () => {
+    const first = (await kinds.instantiate(kindsImports())) as unknown as Kinds;
+    const { Counter, finish, destroyed } = first.counters;
+    expect(destroyed()).toBe(0);
+    for (const start of [1, 2, 3]) {
+      const counter = new Counter(start);
+      expect(counter.inc(10)).toBe(start + 10);
+      expect(finish(counter)).toBe(start + 10);
+    }
+    expect(destroyed()).toBe(3);
+
+    const fresh = (await kinds.instantiate(kindsImports())) as unknown as Kinds;
+    expect(fresh.counters.destroyed()).toBe(0);
+    // And the first instance kept its own count.
+    expect(destroyed()).toBe(3);
   });
 });
