@@ -65,6 +65,16 @@ const GUESTS = [
     components: [{ file: 'kinds-bindgen.component.wasm', encoding: 'utf8' }],
   },
   {
+    // Probes what a WASI host grants (files, env, args, stdio, clocks, random) through wasi-libc.
+    name: 'wasi-probe',
+    sources: ['wasi_probe_guest.c', 'glue/wasi_probe.c'],
+    includes: ['glue'],
+    glue: 'witgen',
+    wit: 'guests/c/wasi-probe/wasi-probe.wit',
+    world: 'wasi-probe',
+    components: [{ file: 'wasi-probe.component.wasm', encoding: 'utf8' }],
+  },
+  {
     // The benchmark guest of bench/host.mjs (no WASI: it prints nothing).
     name: 'bench',
     sources: ['bench.c', 'glue/bench.c'],
