@@ -223,7 +223,7 @@ export function decodeComponent(bytes: Uint8Array): DecodedComponent {
 }
 
 /** The index spaces of one component or instance type (or the outermost component). */
-interface Scope {
+export interface Scope {
   readonly types: TypeId[];
   readonly coreTypes: TypeId[];
   readonly funcs: TypeId[];
@@ -233,11 +233,11 @@ interface Scope {
   readonly values: ValType[];
 }
 
-function newScope(): Scope {
+export function newScope(): Scope {
   return { types: [], coreTypes: [], funcs: [], instances: [], components: [], modules: [], values: [] };
 }
 
-function addEntity(scope: Scope, entity: Entity): void {
+export function addEntity(scope: Scope, entity: Entity): void {
   switch (entity.kind) {
     case 'type':
       scope.types.push(entity.created);
@@ -278,7 +278,7 @@ const PRIMITIVES: ReadonlyMap<number, PrimitiveValType> = new Map([
 ]);
 
 /** `importname'` / `exportname'`: a discriminant byte, then the name (and an ignored version suffix). */
-function externName(r: ByteReader): string {
+export function externName(r: ByteReader): string {
   const start = r.pos;
   const form = r.byte();
   if (form === 0x00 || form === 0x01) return r.name();
@@ -307,7 +307,7 @@ function pick<T>(space: readonly T[], index: number, what: string, offset: numbe
 }
 
 /** Reads type definitions and declarations, resolving indexes against a stack of scopes (innermost last). */
-class TypeDecoder {
+export class TypeDecoder {
   constructor(private readonly types: ComponentTypes) {}
 
   type(r: ByteReader, scopes: Scope[]): TypeId {
@@ -603,7 +603,7 @@ class TypeDecoder {
   }
 
   /** Core types inside component types: function types are read; module types are read and kept opaque. */
-  private coreType(r: ByteReader): TypeId {
+  coreType(r: ByteReader): TypeId {
     const start = r.pos;
     const form = r.byte();
     if (form === 0x60) {
@@ -618,7 +618,7 @@ class TypeDecoder {
   }
 }
 
-function optionalFlag(r: ByteReader): boolean {
+export function optionalFlag(r: ByteReader): boolean {
   const start = r.pos;
   const flag = r.byte();
   if (flag === 0x00) return false;
@@ -628,7 +628,7 @@ function optionalFlag(r: ByteReader): boolean {
 
 const CORE_SORTS: readonly Sort[] = ['core-func', 'core-table', 'core-memory', 'core-global', 'core-tag'];
 
-function readSort(r: ByteReader): Sort {
+export function readSort(r: ByteReader): Sort {
   const start = r.pos;
   const code = r.byte();
   switch (code) {

@@ -88,6 +88,28 @@ export function decodeWitPackage(bytes: Uint8Array, path: string): DecodedWit {
 
 type ComponentTypeInfo = Extract<TypeInfo, { kind: 'component' }>;
 
+/**
+ * Decodes the world an actual (runnable) component describes with its own
+ * imports and exports, as wit-parser does for a component that is not a WIT
+ * package: `world` is a component type holding the component's imports and
+ * exports (entities in `types`); it becomes the world `name`
+ * (`ns:pkg/world`), and every interface it names becomes a placeholder
+ * package. Throws WitError (WIT_PACKAGE) when the types have no WIT form.
+ */
+export function decodeComponentWorld(
+  types: ComponentTypes,
+  world: { readonly imports: Map<string, Entity>; readonly exports: Map<string, Entity> },
+  name = 'root:component/root',
+): DecodedWit & { readonly world: number } {
+  const component: DecodedComponent = { types, imports: [], exports: [], custom: [], otherSections: [] };
+  try {
+    return new PackageDecoder(component).decodeWorld(name, { kind: 'component', imports: world.imports, exports: world.exports });
+  } catch (error) {
+    if (error instanceof DecodeFailure) throw new WitError('WIT_PACKAGE', `the component's types have no WIT form: ${error.message}`);
+    throw error;
+  }
+}
+
 function fail(message: string): never {
   throw new DecodeFailure(message);
 }
@@ -189,6 +211,22 @@ class PackageDecoder {
     const section = docs[0];
     if (section) injectPackageDocs(resolve, main, section.data, fail);
     return { resolve, main };
+  }
+
+  /** A component's own imports and exports as world `name` of a package of its own. */
+  decodeWorld(name: string, def: ComponentTypeInfo): DecodedWit & { readonly world: number } {
+    const parsed = parseInterfaceName(name);
+    if (parsed === null) fail(`world name \`${name}\` is not fully qualified`);
+    const fields: PackageFields = { interfaces: new Map(), worlds: new Map() };
+    const world = this.registerWorld(name, def, fields);
+    const main = this.finish({ name: parsed.pkg, ...fields });
+    const resolve: Resolve = {
+      types: this.types,
+      interfaces: this.interfaces,
+      worlds: this.worlds.map((w) => ({ ...w, imports: [...w.imports.values()], exports: [...w.exports.values()] })),
+      packages: this.packages,
+    };
+    return { resolve, main, world };
   }
 
   /**
