@@ -1,0 +1,118 @@
+/**
+ * Bindings for every world of wit-parser's corpus (enumerated at test time):
+ * the generated modules type-check together under `tsc --strict` (one tsc
+ * process over all of them), and the WIT text each module carries resolves
+ * again to a world with the same host shape, which is what the runtime
+ * relies on.
+ */
+import { spawnSync } from 'node:child_process';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, describe, expect, it } from 'vitest';
+import { hostShape, type HostShape } from '../../src/abi/host-shape.js';
+import { generateTsHost } from '../../src/codegen/ts-host/index.js';
+import { loadWit, loadWitAsync, loadWitText, selectWorld } from '../../src/wit/load.js';
+import type { Resolve, WorldId } from '../../src/wit/model.js';
+import { repoRoot } from '../cli/run-cli.js';
+
+const root = fileURLToPath(new URL('../../../shared/conformance/wit-parser', import.meta.url));
+const fixtures = fileURLToPath(new URL('../fixtures/ts-host', import.meta.url));
+
+function cases(): string[] {
+  if (!existsSync(root)) return [];
+  return readdirSync(root, { withFileTypes: true })
+    .filter((e) => (e.isDirectory() && e.name !== 'parse-fail') || (e.isFile() && e.name.endsWith('.wit')))
+    .map((e) => e.name)
+    .sort();
+}
+
+/** The shape as plain data: keys, function names, resource members. */
+function shapeSummary(shape: HostShape): unknown {
+  const group = (g: HostShape['imports'][number]) => ({
+    key: g.key,
+    witName: g.witName,
+    functions: g.functions.map((f) => f.jsName),
+    resources: g.resources.map((r) => [r.jsName, r.ctor?.jsName ?? null, r.methods.map((m) => m.jsName), r.statics.map((s) => s.jsName)]),
+  });
+  return {
+    root: [group(shape.root.imports), group(shape.root.exports)],
+    imports: shape.imports.map(group),
+    exports: shape.exports.map(group),
+  };
+}
+
+const out = mkdtempSync(join(tmpdir(), 'witgen-ts-host-corpus-'));
+afterAll(() => rmSync(out, { recursive: true, force: true }));
+
+describe('TypeScript bindings for every corpus world', () => {
+  const generated: string[] = [];
+
+  it('finds the corpus', () => {
+    expect(cases().length).toBeGreaterThan(0);
+  });
+
+  for (const name of cases()) {
+    it(`${name}: generates every world; the carried WIT resolves to the same host shape`, async () => {
+      const loaded = await loadWitAsync(join(root, name), { features: ['active'] });
+      const dir = join(out, name.replace(/\.wit$/, ''));
+      mkdirSync(dir, { recursive: true });
+      const resolve: Resolve = loaded.resolve;
+      resolve.worlds.forEach((world, worldId: WorldId) => {
+        const { files } = generateTsHost(resolve, worldId, { runtimeImport: '../runtime.js' });
+        for (const file of files) {
+          const path = join(dir, `${worldId}-${file.path}`);
+          writeFileSync(path, file.content);
+          generated.push(path);
+        }
+        const text = /const WIT = \[\n([\s\S]*?)\n\]\.join/.exec(files[0]?.content ?? '')?.[1];
+        expect(text, world.name).toBeDefined();
+        const witLines = (text ?? '').split('\n').map((l) => (JSON.parse(`"${l.trim().slice(1, -2).replace(/\\'/g, "'").replace(/"/g, '\\"')}"`) as string));
+        const worldName = /world: '([^']*)',/.exec(files[0]?.content ?? '')?.[1] ?? '';
+        const again = loadWitText(`${witLines.join('\n')}\n`);
+        const againId = selectWorld(again, worldName);
+        expect(shapeSummary(hostShape(again.resolve, againId)), `${name} ${worldName}`).toEqual(
+          shapeSummary(hostShape(resolve, worldId)),
+        );
+      });
+    });
+  }
+
+  it('kitchen.wit: bindings plus a host using them (classes, plain objects, expected type errors)', () => {
+    const loaded = loadWit(join(fixtures, 'kitchen.wit'));
+    const { files } = generateTsHost(loaded.resolve, selectWorld(loaded), { runtimeImport: '../runtime.js' });
+    mkdirSync(join(out, 'kitchen'), { recursive: true });
+    for (const file of files) writeFileSync(join(out, 'kitchen', file.path), file.content);
+    copyFileSync(join(fixtures, 'kitchen-host.ts.txt'), join(out, 'kitchen', 'kitchen-host.ts'));
+    generated.push(join(out, 'kitchen', 'kitchen-host.ts'));
+  });
+
+  it('all generated modules type-check under tsc --strict (one run)', () => {
+    expect(generated.length).toBeGreaterThan(0);
+    copyFileSync(join(fixtures, 'runtime.d.ts'), join(out, 'runtime.d.ts'));
+    const tsconfig = {
+      compilerOptions: {
+        target: 'ES2022',
+        module: 'NodeNext',
+        moduleResolution: 'NodeNext',
+        lib: ['ES2023'],
+        types: ['node'],
+        typeRoots: [join(repoRoot, 'node_modules/@types')],
+        strict: true,
+        noUncheckedIndexedAccess: true,
+        exactOptionalPropertyTypes: true,
+        noUnusedLocals: true,
+        isolatedModules: true,
+        noEmit: true,
+        skipLibCheck: false,
+      },
+      include: ['**/*.ts'],
+    };
+    writeFileSync(join(out, 'tsconfig.json'), JSON.stringify(tsconfig, null, 2));
+    const tsc = join(repoRoot, 'node_modules/typescript/bin/tsc');
+    const result = spawnSync(process.execPath, [tsc, '-p', join(out, 'tsconfig.json')], { encoding: 'utf8' });
+    expect(result.stdout + result.stderr).toBe('');
+    expect(result.status).toBe(0);
+  }, 180_000);
+});
