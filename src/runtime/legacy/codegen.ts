@@ -1,0 +1,179 @@
+/**
+ * Compiles the JavaScript that calls a legacy export or implements a legacy
+ * import, once per function, with `new Function` — the same approach (and
+ * the same value code, lift-lower/emit.ts's `Emitter`) as the component
+ * path's compile.ts; only the way values map onto core parameters differs:
+ * the C ABI plan of plan.ts instead of canonical flattening.
+ *
+ * Export call (`bind(abi, core, heap, lg)` → `f(...jsArgs)`):
+ *   one guest block (the "frame") holds the sret area and the copies of
+ *   by-pointer arguments; scalars go direct; strings and lists inside
+ *   arguments are allocated too; after the call the result is read, the
+ *   strings/lists it points to freed (caller-owned results), and everything
+ *   allocated for the call released.
+ * Import trampoline (`bind(abi, host, self)` → `f(caller, ...core)`):
+ *   by-pointer arguments are read (bounds-checked) from guest memory, the
+ *   host function is called, and its result is checked and returned direct
+ *   or written through the sret pointer.
+ */
+import { alignTo } from '../../abi/layout.js';
+import { Emitter } from '../../abi/lift-lower/emit.js';
+import { callContext, rt, type AbiInstance } from '../../abi/lift-lower/runtime.js';
+import type { LegacyFunctionPlan } from './plan.js';
+import { allocates } from './plan.js';
+
+type CoreFn = (...args: unknown[]) => unknown;
+
+/** What the export code needs from its instance besides memory. */
+export interface ExportHooks {
+  readonly owned: number[] | null;
+  release(mark: number): void;
+  /** Frees the strings/lists inside the result at `ptr` (caller-owned results). */
+  freeResult(ptr: number): void;
+  /** Wraps a wasm trap into a LegacyTrap naming the export; other errors pass through. */
+  trap(func: string, error: unknown): unknown;
+}
+
+export type LegacyExportBinder = (abi: AbiInstance | null, core: CoreFn, hooks: ExportHooks) => (...args: unknown[]) => unknown;
+export type LegacyImportBinder = (abi: AbiInstance | null, host: CoreFn, self: unknown) => (...args: unknown[]) => unknown;
+
+export interface Compiled<T> {
+  readonly source: string;
+  readonly value: T;
+}
+
+function build<T>(name: string, helpers: string, body: string): Compiled<T> {
+  const source = `'use strict';\nconst FN = ${JSON.stringify(name)};\nconst ENC = "utf8";\n${helpers}\n${body}`;
+  // Generated from the type plan only; names are spliced in as JSON string literals.
+  const factory = new Function('rt', 'callContext', source) as (r: typeof rt, c: typeof callContext) => T;
+  return { source, value: factory(rt, callContext) };
+}
+
+/** Whether calls of `plan` touch guest memory at all (scalar-only functions skip the call context). */
+export function usesMemory(plan: LegacyFunctionPlan): boolean {
+  return plan.sret || plan.params.some((p) => p.passing.kind === 'indirect' || allocates(p.layout));
+}
+
+function jsIdent(name: string): string {
+  const ident = name.replace(/[^A-Za-z0-9_$]+/g, '_').replace(/^_+|_+$/g, '');
+  return /^[A-Za-z_$]/.test(ident) ? ident : `f_${ident}`;
+}
+
+interface FrameSlot {
+  readonly offset: number;
+}
+
+/** Lays out the sret area and the by-pointer argument copies in one block. */
+function frameLayout(plan: LegacyFunctionPlan): { size: number; align: number; sret: FrameSlot | null; params: (FrameSlot | null)[] } {
+  let size = 0;
+  let align = 1;
+  const place = (layout: { size: number; align: number }): FrameSlot => {
+    size = alignTo(size, layout.align);
+    const slot = { offset: size };
+    size += layout.size;
+    align = Math.max(align, layout.align);
+    return slot;
+  };
+  const sret = plan.sret && plan.result !== null ? place(plan.result.layout) : null;
+  const params = plan.params.map((p) => (p.passing.kind === 'indirect' ? place(p.layout) : null));
+  return { size, align, sret, params };
+}
+
+/** Host → guest: the JS function of a world export. */
+export function compileLegacyExport(plan: LegacyFunctionPlan, freesResult: boolean): Compiled<LegacyExportBinder> {
+  const em = new Emitter();
+  const memory = usesMemory(plan);
+  const jsArgs = plan.params.map((_, i) => `a${i}`);
+  const body: string[] = [];
+  if (memory) body.push('const cx = context === null ? (context = callContext(abi)) : context;', 'rt.refresh(cx);');
+  const frame = frameLayout(plan);
+  if (memory && frame.size > 0) body.push(`const frame = rt.alloc(FN, cx, ${frame.size}, ${frame.align});`);
+  const coreArgs: string[] = [];
+  if (frame.sret !== null) coreArgs.push(`frame + ${frame.sret.offset}`);
+  plan.params.forEach((p, i) => {
+    const v = jsArgs[i] as string;
+    if (p.passing.kind === 'direct') {
+      coreArgs.push(...em.lowerFlat(p.layout, v, body));
+    } else if (p.passing.kind === 'indirect') {
+      const q = em.fresh('q');
+      body.push(`const ${q} = frame + ${(frame.params[i] as FrameSlot).offset};`);
+      em.store(p.layout, v, q, body);
+      coreArgs.push(q);
+    }
+  });
+  body.push(`const ret = core(${coreArgs.join(', ')});`);
+  const result = plan.result;
+  if (result === null) {
+    body.push('return undefined;');
+  } else {
+    if (memory) body.push('rt.refresh(cx);');
+    let value: string;
+    if (result.passing.kind === 'indirect' && frame.sret !== null) {
+      body.push(`const rp = frame + ${frame.sret.offset};`);
+      value = em.load(result.layout, 'rp');
+    } else if (result.passing.kind === 'direct') {
+      value = em.liftFlat(result.layout, ['ret'], body);
+    } else {
+      value = em.liftFlat(result.layout, [], body);
+    }
+    body.push(`const result = ${value};`);
+    if (freesResult && frame.sret !== null && allocates(result.layout)) body.push('hooks.freeResult(rp);');
+    if (plan.throwsResult) {
+      body.push(`if (result.tag === 'err') throw new rt.ResultError(result.val);`, 'return result.val;');
+    } else {
+      body.push('return result;');
+    }
+  }
+  const name = jsIdent(plan.symbol);
+  const call = memory
+    ? `const owned = hooks.owned, mark = owned.length;\ntry {\n${body.join('\n')}\n} catch (e) { throw hooks.trap(FN, e); } finally { hooks.release(mark); }`
+    : `try {\n${body.join('\n')}\n} catch (e) { throw hooks.trap(FN, e); }`;
+  const source = `return function bind(abi, core, hooks) {\nlet context = null;\nreturn function ${name}(${jsArgs.join(', ')}) {\n${call}\n};\n};`;
+  return build<LegacyExportBinder>(plan.qualifiedName, em.helperSource, source);
+}
+
+/** Guest → host: the core function (caller context first, as CoreLinker passes it) of a world import. */
+export function compileLegacyImport(plan: LegacyFunctionPlan): Compiled<LegacyImportBinder> {
+  const em = new Emitter();
+  const coreParams = plan.core.params.map((_, i) => `c${i}`);
+  const memory = plan.sret || plan.params.some((p) => p.passing.kind === 'indirect') || (plan.result !== null && allocates(plan.result.layout));
+  const body: string[] = [];
+  if (memory) body.push('const cx = context === null ? (context = callContext(abi)) : context;', 'rt.refresh(cx);');
+  let at = 0;
+  if (plan.sret) {
+    body.push(`const rp = ${coreParams[0] as string} >>> 0;`);
+    at = 1;
+  }
+  const values = plan.params.map((p) => {
+    const x = em.fresh('x');
+    if (p.passing.kind === 'direct') {
+      const n = p.passing.core.length;
+      body.push(`const ${x} = ${em.liftFlat(p.layout, coreParams.slice(at, at + n), body)};`);
+      at += n;
+    } else if (p.passing.kind === 'indirect') {
+      const q = em.fresh('q');
+      body.push(`const ${q} = ${coreParams[at] as string} >>> 0;`, `rt.check(FN, cx, ${q}, ${p.layout.align}, ${p.layout.size});`);
+      body.push(`const ${x} = ${em.load(p.layout, q)};`);
+      at += 1;
+    } else {
+      body.push(`const ${x} = ${em.liftFlat(p.layout, [], body)};`);
+    }
+    return x;
+  });
+  const args = ['self', ...values].join(', ');
+  if (plan.throwsResult) {
+    body.push('let r;', `try { r = { tag: 'ok', val: host.call(${args}) }; } catch (e) { r = { tag: 'err', val: rt.errorPayload(e) }; }`);
+  } else {
+    body.push(`const r = host.call(${args});`);
+  }
+  const result = plan.result;
+  if (result !== null && result.passing.kind === 'direct') {
+    const [flat] = em.lowerFlat(result.layout, 'r', body);
+    body.push(`return ${flat as string};`);
+  } else if (result !== null && result.passing.kind === 'indirect') {
+    body.push('rt.refresh(cx);', `rt.check(FN, cx, rp, ${result.layout.align}, ${result.layout.size});`);
+    em.store(result.layout, 'r', 'rp', body);
+  }
+  const source = `return function bind(abi, host, self) {\nlet context = null;\nreturn function ${jsIdent(plan.symbol)}(caller${coreParams.map((c) => `, ${c}`).join('')}) {\n${body.join('\n')}\n};\n};`;
+  return build<LegacyImportBinder>(plan.qualifiedName, em.helperSource, source);
+}

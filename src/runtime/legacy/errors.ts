@@ -1,0 +1,48 @@
+/**
+ * Typed errors of the WIT-typed legacy bindings: problems found while
+ * binding a world to a core module (before anything runs) and guest traps
+ * during an export call. Link problems of the module's imports stay the
+ * core linker's `LinkError` (src/runtime/core/link-errors.ts).
+ */
+
+export type LegacyErrorCode =
+  /** A world function uses a type the C ABI mapping cannot carry (resources, streams, futures, async). */
+  | 'LEGACY_UNSUPPORTED'
+  /** The world's functions need guest memory allocation but the module exports no usable allocator. */
+  | 'LEGACY_NO_ALLOCATOR'
+  /** World exports missing from the module or exported with another core signature; see `problems`. */
+  | 'LEGACY_EXPORTS'
+  /** Two world functions map to the same core symbol; rename one with `names`. */
+  | 'LEGACY_SYMBOL_CLASH'
+  /** A member of the imports object that should be a function is something else. */
+  | 'LEGACY_BAD_IMPORT'
+  /** The module imports WASI preview1 and this linker cannot provide it. */
+  | 'LEGACY_NO_WASI'
+  /** Options that cannot be used (unknown world, bad allocator names...). */
+  | 'LEGACY_BAD_OPTIONS';
+
+export class LegacyError extends Error {
+  override readonly name = 'LegacyError';
+  readonly code: LegacyErrorCode;
+  /** One line per problem, for `LEGACY_EXPORTS` (and any other error listing several). */
+  readonly problems: readonly string[];
+
+  constructor(code: LegacyErrorCode, message: string, problems: readonly string[] = []) {
+    super(message);
+    this.code = code;
+    this.problems = problems;
+  }
+}
+
+/** A WebAssembly trap (unreachable, out-of-bounds access...) inside a legacy export call. */
+export class LegacyTrap extends Error {
+  override readonly name = 'LegacyTrap';
+  readonly code = 'LEGACY_TRAP';
+  /** The WIT name of the export (`f` or `ns:pkg/iface@v#f`). */
+  readonly func: string;
+
+  constructor(func: string, cause: Error) {
+    super(`trap in \`${func}\`: ${cause.message}`, { cause });
+    this.func = func;
+  }
+}
