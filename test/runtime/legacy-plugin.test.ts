@@ -44,6 +44,17 @@ function pluginHost(shared = 0) {
   return { state, imports };
 }
 
+/** The AbiTrap `fn` throws, failing the test otherwise. */
+function call(fn: () => unknown): AbiTrap {
+  try {
+    fn();
+  } catch (error) {
+    if (error instanceof AbiTrap) return error;
+    throw error;
+  }
+  throw new Error('expected an AbiTrap');
+}
+
 async function plugin(shared = 0) {
   const host = pluginHost(shared);
   const exports = (await instantiateLegacy(pluginBytes, host.imports, { world })) as unknown as PluginExports;
@@ -97,22 +108,13 @@ describe('plugin world on the legacy C guest', () => {
 
   it('checks export arguments against the WIT types, naming the function', async () => {
     const { exports } = await plugin();
-    const call = (fn: () => unknown): AbiTrap => {
-      try {
-        fn();
-      } catch (error) {
-        if (error instanceof AbiTrap) return error;
-        throw error;
-      }
-      throw new Error('expected an AbiTrap');
-    };
-    expect(call(() => exports.justAdd(1 as unknown as bigint, 2n)).message).toBe(
-      'trap in `just-add`: invalid-value: expected a u64 bigint, found number 1',
-    );
+    const bad = call(() => exports.justAdd(1 as unknown as bigint, 2n));
+    expect([bad.func, bad.reason]).toEqual(['just-add', 'invalid-value']);
+    expect(bad.message).toContain('expected a u64 bigint');
     expect(call(() => exports.justAdd(-1n, 2n)).func).toBe('just-add');
-    expect(call(() => exports.pointAdd({ x: 1.5, y: 0 }, { x: 0, y: 0 })).message).toBe(
-      'trap in `point-add`: invalid-value: expected a s32, found number 1.5',
-    );
+    const fraction = call(() => exports.pointAdd({ x: 1.5, y: 0 }, { x: 0, y: 0 }));
+    expect([fraction.func, fraction.reason]).toEqual(['point-add', 'invalid-value']);
+    expect(fraction.message).toContain('expected a s32');
     expect(call(() => exports.triggerHostCalls(2 ** 31)).reason).toBe('invalid-value');
   });
 
@@ -120,12 +122,15 @@ describe('plugin world on the legacy C guest', () => {
     const host = pluginHost();
     const imports = { ...host.imports, hostGetSharedValue: () => 1n as unknown as number };
     const exports = (await instantiateLegacy(pluginBytes, imports, { world })) as unknown as PluginExports;
-    expect(() => exports.triggerHostCalls(1)).toThrow(
-      new AbiTrap('host-get-shared-value', 'invalid-value', 'expected a s32, found bigint 1n'),
-    );
+    const wrongType = call(() => exports.triggerHostCalls(1));
+    expect([wrongType.func, wrongType.reason]).toEqual(['host-get-shared-value', 'invalid-value']);
+    expect(wrongType.message).toContain('expected a s32');
+    expect(wrongType.message).toContain('1n');
     const outOfRange = { ...host.imports, hostGetSharedValue: () => 2 ** 31 };
     const again = (await instantiateLegacy(pluginBytes, outOfRange, { world })) as unknown as PluginExports;
-    expect(() => again.triggerHostCalls(1)).toThrow('trap in `host-get-shared-value`: invalid-value: expected a s32, found number 2147483648');
+    const range = call(() => again.triggerHostCalls(1));
+    expect([range.func, range.reason]).toEqual(['host-get-shared-value', 'invalid-value']);
+    expect(range.message).toContain('2147483648');
   });
 
   it('lets an error thrown by a host function reach the caller of the export', async () => {

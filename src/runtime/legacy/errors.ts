@@ -16,8 +16,6 @@ export type LegacyErrorCode =
   | 'LEGACY_SYMBOL_CLASH'
   /** A member of the imports object that should be a function is something else. */
   | 'LEGACY_BAD_IMPORT'
-  /** The module imports WASI preview1 and this linker cannot provide it. */
-  | 'LEGACY_NO_WASI'
   /** Options that cannot be used (unknown world, bad allocator names...). */
   | 'LEGACY_BAD_OPTIONS';
 

@@ -5,6 +5,7 @@
 export {
   compileLegacy,
   instantiateLegacy,
+  legacyCore,
   LegacyModule,
   type LegacyInstantiateOptions,
   type LegacySource,

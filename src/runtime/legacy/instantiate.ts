@@ -20,7 +20,7 @@ import type { CoreModuleInfo, FuncType } from '../../binary/reader.js';
 import { formatCoreFuncType } from '../../abi/core-types.js';
 import { loadWitText, selectWorld } from '../../wit/load.js';
 import type { Resolve, WorldId } from '../../wit/model.js';
-import { CoreLinker, compileCoreModule, type CoreModule, type HostFunction } from '../core/linker.js';
+import { CoreLinker, compileCoreModule, type CoreInstance, type CoreModule, type HostFunction } from '../core/linker.js';
 import { LONG_HINT, LinkError } from '../core/link-errors.js';
 import { wasmApi, type WasmModule } from '../core/wasm-api.js';
 import { GuestHeap, chooseAllocator, functionExports, requireAllocator, type AllocatorChoice, type AllocatorOptions, type InstanceSlot } from './allocator.js';
@@ -61,6 +61,13 @@ type CoreFn = (...args: unknown[]) => unknown;
 type HostObject = Readonly<Record<string, unknown>>;
 
 const WASI_MODULE = 'wasi_snapshot_preview1';
+
+const CORE = Symbol('witgen.legacy.core');
+
+/** The core instance behind exports returned by `instantiateLegacy` (raw exports, memory, host state), or undefined. */
+export function legacyCore(exports: object): CoreInstance<unknown> | undefined {
+  return (exports as { [CORE]?: CoreInstance<unknown> })[CORE];
+}
 
 function isCoreModule(value: unknown): value is CoreModule {
   return typeof value === 'object' && value !== null && 'module' in value && 'info' in value;
@@ -177,16 +184,17 @@ function hostFunction(imports: HostObject, imp: PlannedImport): { fn: CoreFn; se
 function explainLinkError(error: LinkError, plan: LegacyWorldPlan): LinkError {
   if (error.code !== 'LINK_UNRESOLVED_IMPORTS') return error;
   const notes = error.problems.flatMap((p) => {
-    if (p.kind !== 'missing') return [];
+    if (p.kind !== 'missing' || p.module === WASI_MODULE) return [];
     const imp = plan.imports.find((i) => i.module === p.module && i.plan.symbol === p.name);
     if (imp === undefined) {
-      return p.module === plan.imports[0]?.module || plan.imports.length === 0
-        ? [`\`${p.module}::${p.name}\` is not an import of the WIT world either`]
-        : [];
+      return [`\`${p.module}::${p.name}\` is not an import of the WIT world either`];
     }
     const where = imp.groupKey === null ? `imports.${imp.jsName}` : `imports[${JSON.stringify(imp.groupKey)}].${imp.jsName}`;
     return [`\`${p.module}::${p.name}\` is world import \`${imp.plan.qualifiedName}\`: implement it as ${where}`];
   });
+  if (error.problems.some((p) => p.kind === 'missing' && p.module === WASI_MODULE)) {
+    notes.push(`\`${WASI_MODULE}\` imports need CoreLinker.defineWasi, which this build of witgen does not have`);
+  }
   if (notes.length === 0) return error;
   return new LinkError(error.code, `${error.message}\n${notes.map((n) => `note: ${n}`).join('\n')}`, error.problems);
 }
@@ -220,13 +228,9 @@ export class LegacyModule {
       const trampoline = imp.bind(heap.untracked, found.fn, found.self);
       linker.defineFunc(imp.module, imp.plan.symbol, imp.plan.core, trampoline as unknown as HostFunction<unknown>);
     }
-    if (this.module.info.imports.some((i) => i.module === WASI_MODULE)) {
-      const define = wasiDefiner(linker);
-      if (define === null) {
-        throw new LegacyError('LEGACY_NO_WASI', `the module imports \`${WASI_MODULE}\`, and this build of witgen has no WASI preview1 implementation for core modules`);
-      }
-      define(this.options.wasi ?? {});
-    }
+    const wasi = this.module.info.imports.some((i) => i.module === WASI_MODULE) ? wasiDefiner(linker) : null;
+    // Without a preview1 implementation the linker reports the WASI imports as missing, with the others.
+    if (wasi !== null) wasi(this.options.wasi ?? {});
     let linked;
     try {
       linked = linker.link(this.module);
@@ -235,7 +239,10 @@ export class LegacyModule {
     }
     const instance = linked.instantiate({ data });
     slot.exports = instance.exports;
-    return this.bindExports(instance.exports, heap);
+    const out = this.bindExports(instance.exports, heap);
+    // Non-enumerable: the exports object keeps exactly the world's shape.
+    Object.defineProperty(out, CORE, { value: instance, enumerable: false });
+    return out;
   }
 
   private bindExports(coreExports: Readonly<Record<string, unknown>>, heap: GuestHeap): Record<string, unknown> {
