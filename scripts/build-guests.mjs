@@ -99,6 +99,7 @@ const LEGACY_GUESTS = [
   { name: 'long-test', sources: ['long_test.c'], model: 'reactor', output: 'long-test.core.wasm' },
   { name: 'structs', sources: ['structs.c'], model: 'reactor', output: 'structs.core.wasm' },
   { name: 'nested-pointers', sources: ['nested_pointers.c'], model: 'reactor', output: 'nested-pointers.core.wasm' },
+  { name: 'wasi-probe', sources: ['wasi_probe.c'], model: 'command', output: 'wasi-probe.core.wasm' },
   { name: 'plugin', sources: ['plugin.c'], model: 'reactor', output: 'plugin.core.wasm' },
   { name: 'values', sources: ['values.c'], model: 'reactor', output: 'values.core.wasm' },
 ];
