@@ -5,3 +5,21 @@
  */
 export * from './core/index-linker.js';
 export * from './core/index-memory.js';
+export {
+  instantiate,
+  compileComponent,
+  CompiledComponent,
+  runtimeInfo,
+  RUNTIME_INFO,
+  ComponentTrap,
+  InstancePoisoned,
+  ReentranceError,
+  ResourceError,
+  UnsupportedComponent,
+  ComponentInputError,
+  WorldMismatchError,
+  type ComponentSource,
+  type InstantiateOptions,
+  type RuntimeInfo,
+  type WorldDifference,
+} from './component/index.js';
