@@ -19,6 +19,7 @@ import { flattenFunction, flattenLayout, type FunctionAbiOptions } from '../flat
 import { layoutOf, recordLayout, type Layout } from '../layout.js';
 import { Emitter } from './emit.js';
 import { callContext, rt, type AbiInstance, type StringEncoding } from './runtime.js';
+import { explainTrap, explainValueTrap } from './value-check.js';
 
 export interface LiftLowerOptions extends FunctionAbiOptions {
   /** The `string-encoding` canonical option; utf8 by default. */
@@ -51,11 +52,27 @@ interface Compiled<T> {
   readonly value: T;
 }
 
-function build<T>(name: string, encoding: StringEncoding, helpers: string, body: string): Compiled<T> {
+/**
+ * Turns a bare `invalid-value` trap into one naming the parameter, the path
+ * inside the value and the WIT type (value-check.ts). Generated code calls it
+ * only from a `catch`: locating costs nothing until a value is bad.
+ */
+type Explain = (error: unknown, values: unknown) => unknown;
+
+function build<T>(name: string, encoding: StringEncoding, helpers: string, body: string, explain: Explain): Compiled<T> {
   const source = `'use strict';\nconst FN = ${JSON.stringify(name)};\nconst ENC = ${JSON.stringify(encoding)};\n${helpers}\n${body}`;
   // The source is generated from the type plan only; no user text is spliced in unquoted.
-  const factory = new Function('rt', 'callContext', source) as (r: typeof rt, c: typeof callContext) => T;
-  return { source, value: factory(rt, callContext) };
+  const factory = new Function('rt', 'callContext', 'explain', source) as (
+    r: typeof rt,
+    c: typeof callContext,
+    e: Explain,
+  ) => T;
+  return { source, value: factory(rt, callContext, explain) };
+}
+
+/** `body` inside a try whose catch rethrows through `explain(e, values)`. */
+function explained(body: readonly string[], values: string): string[] {
+  return ['try {', ...body, `} catch (e) { throw explain(e, ${values}); }`];
 }
 
 /** The sync ABI of `func` in `context`; the async lift/lower protocol (task.return, subtasks) is not generated. */
@@ -168,8 +185,12 @@ export function compileExportCall(
       body.push('return result;');
     }
   }
-  const source = `return function bind(instance, core, postReturn) {\n${context.bind}\nreturn function ${jsIdent(func.name)}(${jsArgs.join(', ')}) {\n${body.join('\n')}\n};\n};`;
-  return build<ExportBinder>(func.name, options.encoding ?? 'utf8', em.helperSource, source);
+  // Only arguments can be bad host values here; a function without any needs no catch.
+  const full = func.params.length > 0 ? explained(body, `[${jsArgs.join(', ')}]`) : body;
+  const source = `return function bind(instance, core, postReturn) {\n${context.bind}\nreturn function ${jsIdent(func.name)}(${jsArgs.join(', ')}) {\n${full.join('\n')}\n};\n};`;
+  const explain: Explain = (error, values) =>
+    explainTrap(resolve, func, error, { direction: 'arguments', values: values as unknown[] });
+  return build<ExportBinder>(func.name, options.encoding ?? 'utf8', em.helperSource, source, explain);
 }
 
 /** Core → host import: lift the arguments, call the host, lower the result. */
@@ -205,7 +226,8 @@ export function compileImportTrampoline(
       return x;
     });
   }
-  if (throwsResult(resolve, func, options)) {
+  const unwrapResult = throwsResult(resolve, func, options);
+  if (unwrapResult) {
     body.push(
       'let r;',
       `try { r = { tag: 'ok', val: host(${values.join(', ')}) }; } catch (e) { r = { tag: 'err', val: rt.errorPayload(e) }; }`,
@@ -215,17 +237,21 @@ export function compileImportTrampoline(
   }
   if (func.result !== null) {
     const layout = layoutOf(resolve, func.result);
+    const lower: string[] = [];
     if (abi.resultsIndirect) {
       const retptr = coreParams[coreParams.length - 1] as string;
-      body.push(`const rp = ${retptr} >>> 0;`, 'rt.refresh(cx);', `rt.check(FN, cx, rp, ${layout.align}, ${layout.size});`);
-      em.store(layout, 'r', 'rp', body);
+      lower.push(`const rp = ${retptr} >>> 0;`, 'rt.refresh(cx);', `rt.check(FN, cx, rp, ${layout.align}, ${layout.size});`);
+      em.store(layout, 'r', 'rp', lower);
     } else {
-      const [flat] = em.lowerFlat(layout, 'r', body);
-      body.push(`return ${flat};`);
+      const [flat] = em.lowerFlat(layout, 'r', lower);
+      lower.push(`return ${flat};`);
     }
+    body.push(...explained(lower, 'r'));
   }
   const source = `return function bind(instance, host) {\n${context.bind}\nreturn function ${jsIdent(func.name)}(${coreParams.join(', ')}) {\n${body.join('\n')}\n};\n};`;
-  return build<ImportBinder>(func.name, options.encoding ?? 'utf8', em.helperSource, source);
+  const explain: Explain = (error, value) =>
+    explainTrap(resolve, func, error, { direction: 'result', value, unwrapResult });
+  return build<ImportBinder>(func.name, options.encoding ?? 'utf8', em.helperSource, source, explain);
 }
 
 export interface ValueCodec {
@@ -256,17 +282,14 @@ export function compileValueCodec(
   const vals = flat.map((_, i) => `vals[${i}]`);
   const lifted = em.liftFlat(layout, vals, liftBody);
   const source = `return {
-store(instance, v, p) { const cx = callContext(instance);\n${storeBody.join('\n')}\n},
+store(instance, v, p) { const cx = callContext(instance);\n${explained(storeBody, 'v').join('\n')}\n},
 load(instance, p) { const cx = callContext(instance); return ${loadExpr}; },
-lowerFlat(instance, v) { const cx = callContext(instance);\n${lowerBody.join('\n')}\nreturn [${lowered.join(', ')}]; },
+lowerFlat(instance, v) { const cx = callContext(instance);\n${explained([...lowerBody, `return [${lowered.join(', ')}];`], 'v').join('\n')}\n},
 liftFlat(instance, vals) { const cx = callContext(instance);\n${liftBody.join('\n')}\nreturn ${lifted}; },
 };`;
-  const compiled = build<Omit<ValueCodec, 'layout' | 'flat'>>(
-    options.name ?? 'value',
-    options.encoding ?? 'utf8',
-    em.helperSource,
-    source,
-  );
+  const name = options.name ?? 'value';
+  const explain: Explain = (error, value) => explainValueTrap(resolve, name, type, error, value);
+  const compiled = build<Omit<ValueCodec, 'layout' | 'flat'>>(name, options.encoding ?? 'utf8', em.helperSource, source, explain);
   return { source: compiled.source, value: { ...compiled.value, layout, flat } };
 }
 

@@ -417,9 +417,12 @@ export class Emitter {
     out.push(`if (${v} === null || typeof ${v} !== 'object') rt.invalid(FN, 'an object of flags', ${v});`);
     return Array.from({ length: layout.words }, (_, w) => {
       const name = this.fresh('w');
-      const bits = layout.names
-        .slice(w * 32, w * 32 + 32)
-        .map((n, i) => `(${v}[${lit(camelCase(n))}] ? ${2 ** i} : 0)`);
+      // Each flag is a boolean or absent (false); anything else is an error, not truthiness.
+      const bits = layout.names.slice(w * 32, w * 32 + 32).map((n, i) => {
+        const f = this.fresh('f');
+        out.push(`const ${f} = ${v}[${lit(camelCase(n))}];`);
+        return `(${f} === true ? ${2 ** i} : ${f} === false || ${f} === undefined ? 0 : rt.invalid(FN, 'a boolean flag', ${f}))`;
+      });
       out.push(`const ${name} = (${bits.length > 0 ? bits.join(' + ') : '0'}) | 0;`);
       return name;
     });

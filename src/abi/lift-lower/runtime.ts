@@ -165,14 +165,29 @@ function encodedWellFormed(cx: CallContext, ptr: number, length: number, value: 
 export const MAX_STRING_BYTE_LENGTH = 0x7fffffff;
 export const UTF16_TAG = 0x80000000;
 
-/** A short description of a JS value for error messages. */
+/**
+ * A short description of a JS value for error messages: numbers and
+ * bigints as written in JS (`1.5`, `5n`), strings quoted, objects by kind.
+ */
 export function describeValue(value: unknown): string {
-  if (typeof value === 'string') return `string ${JSON.stringify(value.length > 40 ? `${value.slice(0, 40)}…` : value)}`;
-  if (typeof value === 'bigint') return `bigint ${value}n`;
-  if (value === null) return 'null';
-  if (Array.isArray(value)) return `array of length ${value.length}`;
-  if (typeof value === 'object') return value.constructor?.name ?? 'object';
-  return `${typeof value} ${String(value)}`;
+  if (typeof value === 'string') return JSON.stringify(value.length > 40 ? `${value.slice(0, 40)}…` : value);
+  if (typeof value === 'bigint') return `${value}n`;
+  if (typeof value === 'number') return Object.is(value, -0) ? '-0' : String(value);
+  if (value === null || value === undefined || typeof value === 'boolean') return String(value);
+  if (Array.isArray(value)) return `an array of length ${value.length}`;
+  if (ArrayBuffer.isView(value)) {
+    const length = (value as { length?: unknown }).length;
+    return `${article(value.constructor.name)}${typeof length === 'number' ? ` of length ${length}` : ''}`;
+  }
+  if (typeof value === 'function') return 'a function';
+  if (typeof value === 'symbol') return String(value);
+  const name = (value as { constructor?: { name?: unknown } }).constructor?.name;
+  return typeof name === 'string' && name !== 'Object' && name !== '' ? article(name) : 'an object';
+}
+
+/** `an Int32Array`, `a Map`. */
+function article(name: string): string {
+  return `${/^[AEIOU]/.test(name) ? 'an' : 'a'} ${name}`;
 }
 
 export const rt = {

@@ -28,8 +28,9 @@ export class AbiTrap extends Error {
   /** The function whose arguments or results were being lifted or lowered. */
   readonly func: string;
 
-  constructor(func: string, reason: TrapReason, detail: string) {
-    super(`trap in \`${func}\`: ${reason}: ${detail}`);
+  /** `message` replaces the default `trap in \`func\`: reason: detail` (AbiValueError says where the value was). */
+  constructor(func: string, reason: TrapReason, detail: string, message?: string) {
+    super(message ?? `trap in \`${func}\`: ${reason}: ${detail}`);
     this.func = func;
     this.reason = reason;
   }
