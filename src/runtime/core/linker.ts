@@ -13,6 +13,8 @@ import { formatCoreFuncType } from '../../abi/core-types.js';
 import { functionType, readCoreModule, type CoreModuleInfo, type ExternKind, type FuncType } from '../../binary/reader.js';
 import { defaultValueFunction, trappingFunction, wrapHostFunction, type HostFuncType } from './host-wrapper.js';
 import { LONG_HINT, LinkError, unresolvedImportsError, type LinkProblem } from './link-errors.js';
+import type { WasiOptions } from '../wasi/options.js';
+import { PREVIEW1_MODULE, Preview1 } from '../wasi/preview1.js';
 import { wasmApi, type WasmExports, type WasmGlobal, type WasmImports, type WasmInstance, type WasmMemory, type WasmModule, type WasmTable } from './wasm-api.js';
 
 /** A compiled core module together with what the linker reads from its binary. */
@@ -227,6 +229,19 @@ export class CoreLinker<T = undefined> {
       } else if (exp.kind === 'table' && value instanceof wasmApi.Table) {
         this.#define(name, exp.name, { kind: 'table', value });
       }
+    }
+    return this;
+  }
+
+  /**
+   * Defines the `wasi_snapshot_preview1` functions wasi-libc modules import,
+   * deny-by-default: no arguments, environment, files, stdin, clocks or
+   * randomness, and stdout/stderr discarded, unless `options` grants them
+   * (src/runtime/wasi/preview1.ts). Each instance gets its own descriptor table.
+   */
+  defineWasi(options: WasiOptions = {}): this {
+    for (const [name, func] of new Preview1(options).functions()) {
+      this.defineFunc(PREVIEW1_MODULE, name, { params: func.params, results: func.results }, func.fn as HostFunction<T>);
     }
     return this;
   }
