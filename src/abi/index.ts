@@ -22,6 +22,14 @@ export {
   type StringEncoding,
 } from './lift-lower/runtime.js';
 export * from './lift-lower/compile.js';
+export { renderWitSignature, witTypeText } from './lift-lower/wit-text.js';
+export {
+  AbiValueError,
+  findValueProblem,
+  type PathStep,
+  type ValuePosition,
+  type ValueProblem,
+} from './lift-lower/value-check.js';
 export { camelCase } from './lift-lower/js-names.js';
 export * from './resources.js';
 export * from './host-shape.js';

@@ -23,3 +23,12 @@ export {
   type RuntimeInfo,
   type WorldDifference,
 } from './component/index.js';
+export {
+  checkImports,
+  importProblems,
+  ImportsError,
+  type ImportProblem,
+  type CheckImportsOptions,
+} from './component/check-imports.js';
+// The jco fallback itself is loaded lazily by the component runtime (it pulls in jco); its error class is light.
+export { FallbackError, type FallbackErrorCode } from './fallback/errors.js';
