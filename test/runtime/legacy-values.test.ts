@@ -149,6 +149,21 @@ describe('legacy values guest: every kind both ways', () => {
     expect(trap.message).toContain('"purple"');
   });
 
+  it('lets a host import call exports again, the same one included (nested calls keep their own frames)', async () => {
+    let v: ValuesExports | undefined;
+    const imports = {
+      ...valuesHost().imports,
+      hostGreet(name: string): string {
+        if (v === undefined) throw new Error('not instantiated');
+        if (name === 'outer') return `${v.greetViaHost('inner')} ${JSON.stringify(v.pointAdd({ x: 1, y: 1 }, { x: 2, y: 2 }))}`;
+        return `hi ${name}`;
+      },
+    };
+    v = await values(imports);
+    expect(v.greetViaHost('outer')).toBe('[[hi inner] {"x":3,"y":3}]');
+    expect(v.greetViaHost('again')).toBe('[hi again]');
+  });
+
   it('frees arguments and caller-owned results: memory stays put over many calls', async () => {
     const v = await values();
     const person = { name: 'x'.repeat(100), age: 1, tags: ['a'.repeat(100), 'b'.repeat(100)] };

@@ -11,7 +11,9 @@
  *
  * Ownership (the C convention, like wit-bindgen's): what the host allocates
  * for an export's arguments is borrowed by the guest for the call and freed
- * by the host when the call returns (`track` → `release`); strings and lists
+ * by the host when the call returns (`tracked` → `release`; only the small
+ * per-export frame of argument copies and result area is kept and reused,
+ * see codegen.ts); strings and lists
  * an export returns belong to the caller, so the host frees them after
  * reading (`freeValue`) unless `resultOwnership: 'guest'`; what the host
  * returns from an import (a string, a list) is allocated for the guest and
@@ -228,13 +230,14 @@ export class GuestHeap {
   /** Frees every block allocated (tracked) since `owned.length` was `mark`, newest first. */
   release(mark: number): void {
     const owned = this.owned;
-    for (let i = owned.length - 1; i >= mark; i--) this.free(owned[i] as number);
-    owned.length = mark;
+    // pop, not `length = mark`: setting an array's length is a slow runtime call in V8.
+    while (owned.length > mark) this.free(owned.pop() as number);
   }
 
   /** Frees the strings and lists a value of `layout` at `ptr` points to (not the value's own storage). */
-  freeValue(layout: Layout, ptr: number): void {
-    freeInside(this, new DataView(this.memory().buffer), layout, ptr);
+  freeValue(dv: DataView, layout: Layout, ptr: number): void {
+    // free() never grows memory, so `dv` stays valid throughout.
+    freeInside(this, dv, layout, ptr);
   }
 }
 

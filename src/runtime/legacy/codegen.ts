@@ -5,12 +5,14 @@
  * path's compile.ts; only the way values map onto core parameters differs:
  * the C ABI plan of plan.ts instead of canonical flattening.
  *
- * Export call (`bind(abi, core, heap, lg)` → `f(...jsArgs)`):
+ * Export call (`bind(abi, core, hooks)` → `f(...jsArgs)`):
  *   one guest block (the "frame") holds the sret area and the copies of
- *   by-pointer arguments; scalars go direct; strings and lists inside
- *   arguments are allocated too; after the call the result is read, the
- *   strings/lists it points to freed (caller-owned results), and everything
- *   allocated for the call released.
+ *   by-pointer arguments; it is allocated on the first call and kept for the
+ *   instance's life (a nested call of the same export, from inside a host
+ *   import, gets a block of its own). Scalars go direct; strings and lists
+ *   inside arguments are allocated per call. After the call the result is
+ *   read, the strings/lists it points to freed (caller-owned results), and
+ *   everything allocated for the call released.
  * Import trampoline (`bind(abi, host, self)` → `f(caller, ...core)`):
  *   by-pointer arguments are read (bounds-checked) from guest memory, the
  *   host function is called, and its result is checked and returned direct
@@ -28,8 +30,10 @@ type CoreFn = (...args: unknown[]) => unknown;
 export interface ExportHooks {
   readonly owned: number[] | null;
   release(mark: number): void;
-  /** Frees the strings/lists inside the result at `ptr` (caller-owned results). */
-  freeResult(ptr: number): void;
+  /** Frees one guest block (nothing for NULL or without a free export). */
+  free(ptr: number): void;
+  /** Frees the strings/lists inside the result at `ptr` (caller-owned results); `cx.dv` views current memory. */
+  freeResult(cx: { readonly dv: DataView }, ptr: number): void;
   /** Wraps a wasm trap into a LegacyTrap naming the export; other errors pass through. */
   trap(func: string, error: unknown): unknown;
 }
@@ -87,7 +91,17 @@ export function compileLegacyExport(plan: LegacyFunctionPlan, freesResult: boole
   const body: string[] = [];
   if (memory) body.push('const cx = context === null ? (context = callContext(abi)) : context;', 'rt.refresh(cx);');
   const frame = frameLayout(plan);
-  if (memory && frame.size > 0) body.push(`const frame = rt.alloc(FN, cx, ${frame.size}, ${frame.align});`);
+  if (memory && frame.size > 0) {
+    // The frame is a block kept per function and instance, allocated on the first call; a nested call of
+    // the same export (from inside a host import) finds it busy and allocates its own, freed on return.
+    body.push(
+      'let frame;',
+      `if (nested) frame = rt.alloc(FN, cx, ${frame.size}, ${frame.align});`,
+      // The first allocation is untracked (popped): the block outlives the call.
+      `else { if (scratch === 0) { scratch = rt.alloc(FN, cx, ${frame.size}, ${frame.align}); owned.pop(); } frame = scratch; }`,
+      'busy = true;',
+    );
+  }
   const coreArgs: string[] = [];
   if (frame.sret !== null) coreArgs.push(`frame + ${frame.sret.offset}`);
   plan.params.forEach((p, i) => {
@@ -117,7 +131,11 @@ export function compileLegacyExport(plan: LegacyFunctionPlan, freesResult: boole
       value = em.liftFlat(result.layout, [], body);
     }
     body.push(`const result = ${value};`);
-    if (freesResult && frame.sret !== null && allocates(result.layout)) body.push('hooks.freeResult(rp);');
+    if (freesResult && frame.sret !== null && allocates(result.layout)) {
+      // A string or a list of plain values is one block: free it inline; anything deeper walks the layout.
+      const flat = result.layout.kind === 'string' || (result.layout.kind === 'list' && !allocates(result.layout.element));
+      body.push(flat ? 'hooks.free(cx.dv.getUint32(rp, true));' : 'hooks.freeResult(cx, rp);');
+    }
     if (plan.throwsResult) {
       body.push(`if (result.tag === 'err') throw new rt.ResultError(result.val);`, 'return result.val;');
     } else {
@@ -125,10 +143,16 @@ export function compileLegacyExport(plan: LegacyFunctionPlan, freesResult: boole
     }
   }
   const name = jsIdent(plan.symbol);
+  const usesFrame = memory && frame.size > 0;
   const call = memory
-    ? `const owned = hooks.owned, mark = owned.length;\ntry {\n${body.join('\n')}\n} catch (e) { throw hooks.trap(FN, e); } finally { hooks.release(mark); }`
+    ? [
+        'const owned = hooks.owned, mark = owned.length;',
+        ...(usesFrame ? ['const nested = busy;'] : []),
+        `try {\n${body.join('\n')}\n} catch (e) { throw hooks.trap(FN, e); }`,
+        `finally { ${usesFrame ? 'busy = nested; ' : ''}if (owned.length > mark) hooks.release(mark); }`,
+      ].join('\n')
     : `try {\n${body.join('\n')}\n} catch (e) { throw hooks.trap(FN, e); }`;
-  const source = `return function bind(abi, core, hooks) {\nlet context = null;\nreturn function ${name}(${jsArgs.join(', ')}) {\n${call}\n};\n};`;
+  const source = `return function bind(abi, core, hooks) {\nlet context = null, scratch = 0, busy = false;\nreturn function ${name}(${jsArgs.join(', ')}) {\n${call}\n};\n};`;
   return build<LegacyExportBinder>(plan.qualifiedName, em.helperSource, source);
 }
 

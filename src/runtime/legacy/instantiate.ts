@@ -254,8 +254,9 @@ export class LegacyModule {
       const hooks: ExportHooks = {
         owned: heap.owned,
         release: (mark) => heap.release(mark),
-        freeResult: (ptr) => {
-          if (layout !== undefined) heap.freeValue(layout, ptr);
+        free: (ptr) => heap.free(ptr),
+        freeResult: (cx, ptr) => {
+          if (layout !== undefined) heap.freeValue(cx.dv, layout, ptr);
         },
         trap: wrapTrap,
       };
