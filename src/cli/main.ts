@@ -19,7 +19,12 @@ const COMMANDS: Readonly<Record<string, () => Promise<Register>>> = {
   abi: async () => (await import('./commands/abi.js')).registerAbiCommand,
   build: async () => (await import('./commands/build.js')).registerBuildCommand,
   guest: async () => (await import('./commands/guest.js')).registerGuestCommand,
+  // The default command: bare `witgen` (or `witgen --check`...) generates from the config.
+  generate: async () => (await import('./commands/generate.js')).registerGenerateCommand,
 };
+
+/** Flags that are about witgen itself, not the default command. */
+const PROGRAM_FLAGS = new Set(['-h', '--help', '-V', '--version']);
 
 async function createProgram(argv: readonly string[]): Promise<Command> {
   const program = new Command('witgen')
@@ -27,8 +32,10 @@ async function createProgram(argv: readonly string[]): Promise<Command> {
     .version(pkg.version, '-V, --version', 'print the witgen version')
     .showHelpAfterError('(run `witgen --help` for usage)')
     .exitOverride();
-  const requested = argv[2];
-  const only = requested !== undefined && Object.hasOwn(COMMANDS, requested) ? COMMANDS[requested] : undefined;
+  const first = argv[2];
+  // No command name (nothing, or options only) runs the default command, `generate`.
+  const requested = first === undefined || (first.startsWith('-') && !PROGRAM_FLAGS.has(first)) ? 'generate' : first;
+  const only = Object.hasOwn(COMMANDS, requested) ? COMMANDS[requested] : undefined;
   const loaders = only !== undefined ? [only] : Object.values(COMMANDS);
   for (const register of await Promise.all(loaders.map((load) => load()))) register(program);
   return program;

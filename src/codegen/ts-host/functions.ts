@@ -38,12 +38,15 @@ export function functionDoc(types: TypeRenderer, func: Func, side: Side, out: Ts
 }
 
 function throwsDoc(types: TypeRenderer, err: Type | null, side: Side): string {
-  const payload = err === null ? 'undefined' : types.expr(err);
   if (side === 'export') {
-    return `@throws {ResultError} when the guest returns the \`err\` case; its \`payload\` is the error value (\`${payload}\`).`;
+    const payload = err === null ? '' : ` its \`payload\` is the error value (\`${types.expr(err)}\`).`;
+    return `@throws {ResultError} when the guest returns the \`err\` case;${payload === '' ? ' it carries no payload.' : payload}`;
+  }
+  if (err === null) {
+    return '@throws To return the `err` case, throw an object with an own `payload` property (e.g. a `ResultError`); any other `Error` propagates to the caller of the export.';
   }
   return (
-    `@throws To return the \`err\` case, throw the error value (\`${payload}\`) itself, or an object whose own ` +
+    `@throws To return the \`err\` case, throw the error value (\`${types.expr(err)}\`) itself, or an object whose own ` +
     '`payload` property holds it (e.g. a `ResultError`); any other `Error` propagates to the caller of the export.'
   );
 }

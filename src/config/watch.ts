@@ -1,0 +1,107 @@
+/**
+ * `--watch`: regenerate whenever a WIT file or the config changes. Uses
+ * node:fs.watch (recursive on WIT folders; Node 20 supports that on Linux,
+ * macOS and Windows). Changes arriving close together are handled as one
+ * (debounced), and the watched set is rebuilt after every run because an
+ * edited config may name other WIT folders. A run that fails (bad WIT, bad
+ * config) is reported and watching goes on.
+ */
+import { statSync, watch, type FSWatcher } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import { generateTargets, type FileOutcome } from './run.js';
+import type { GenerateTarget } from './targets.js';
+
+export type WatchEvent =
+  | { readonly kind: 'generated'; readonly outcomes: readonly FileOutcome[]; readonly trigger: string | null }
+  | { readonly kind: 'failed'; readonly error: unknown; readonly trigger: string | null };
+
+export interface WatchOptions {
+  /** Produces the targets; called before every run so config edits take effect. */
+  readonly targets: () => Promise<readonly GenerateTarget[]>;
+  /** Files watched besides the WIT inputs (the config file). */
+  readonly extraFiles: readonly string[];
+  readonly onEvent: (event: WatchEvent) => void;
+  /** Quiet time before a run, in ms (default 80). */
+  readonly debounceMs?: number;
+}
+
+export interface BindingsWatcher {
+  close(): void;
+}
+
+/** Generates once, then on every change; resolves once the first run is done and watching has started. */
+export async function watchBindings(options: WatchOptions): Promise<BindingsWatcher> {
+  let watchers: FSWatcher[] = [];
+  let timer: NodeJS.Timeout | null = null;
+  let closed = false;
+  let running: Promise<void> = Promise.resolve();
+  let lastTargets: readonly GenerateTarget[] = [];
+  let outputs = new Set<string>();
+
+  const closeWatchers = (): void => {
+    watchers.forEach((w) => w.close());
+    watchers = [];
+  };
+
+  const schedule = (trigger: string): void => {
+    if (closed) return;
+    if (timer !== null) clearTimeout(timer);
+    timer = setTimeout(() => {
+      timer = null;
+      running = running.then(() => run(trigger));
+    }, options.debounceMs ?? 80);
+  };
+
+  const startWatching = (): void => {
+    closeWatchers();
+    const watchOne = (path: string, recursive: boolean, only: string | null): void => {
+      try {
+        const watcher = watch(path, { recursive }, (_event, name) => {
+          const changed = name === null ? path : resolve(path, name.toString());
+          if (outputs.has(changed)) return; // our own writes
+          if (only !== null && changed !== only) return;
+          schedule(changed);
+        });
+        watcher.on('error', () => watcher.close());
+        watchers.push(watcher);
+      } catch {
+        // A path that does not exist (yet): the other watchers still work; the next run retries.
+      }
+    };
+    for (const target of lastTargets) {
+      if (isDirectory(target.wit)) watchOne(target.wit, true, null);
+      else watchOne(dirname(target.wit), false, target.wit);
+    }
+    for (const file of options.extraFiles) watchOne(dirname(file), false, resolve(file));
+  };
+
+  const run = async (trigger: string | null): Promise<void> => {
+    if (closed) return;
+    try {
+      lastTargets = await options.targets();
+      const outcomes = await generateTargets(lastTargets);
+      outputs = new Set(outcomes.map((o) => o.path));
+      options.onEvent({ kind: 'generated', outcomes, trigger });
+    } catch (error) {
+      options.onEvent({ kind: 'failed', error, trigger });
+    }
+    if (!closed) startWatching();
+  };
+
+  await run(null);
+  return {
+    close() {
+      closed = true;
+      if (timer !== null) clearTimeout(timer);
+      closeWatchers();
+    },
+  };
+}
+
+function isDirectory(path: string): boolean {
+  try {
+    return statSync(path).isDirectory();
+  } catch {
+    return false;
+  }
+}
