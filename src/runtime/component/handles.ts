@@ -72,6 +72,8 @@ export class HandleTable {
 export interface GuestSlot {
   readonly rep: number;
   readonly resource: ResourcePlan;
+  /** The instance whose guest holds the representation. */
+  readonly owner: object;
   /** False once dropped or moved into the guest. */
   alive: boolean;
   /** A borrow lent by the guest for one host call (not droppable by the host). */
@@ -102,10 +104,10 @@ function resourceOf(owner: HandleOwner, target: number | string | null): Resourc
   return resource;
 }
 
-/** The live slot of a guest resource object, checked. */
-export function guestSlot(value: unknown, resource: ResourcePlan): GuestSlot {
+/** The live slot of a guest resource object of instance `owner`, checked. */
+export function guestSlot(value: unknown, resource: ResourcePlan, owner: object): GuestSlot {
   const slot = typeof value === 'object' && value !== null ? (value as GuestObject)[SLOT] : undefined;
-  if (slot === undefined || slot.resource !== resource) {
+  if (slot === undefined || slot.resource !== resource || slot.owner !== owner) {
     throw new ResourceError('RESOURCE_WRONG_TYPE', `expected a \`${resource.className}\` resource object of this instance, found ${describe(value)}`);
   }
   if (!slot.alive) throw new ResourceError('RESOURCE_DROPPED', `this \`${resource.className}\` was dropped or moved into the guest and cannot be used`);
@@ -134,7 +136,7 @@ export function handleHooks(owner: HandleOwner): HandleHooks {
     lower(kind: HandleKind, target, value) {
       const resource = resourceOf(owner, target);
       if (resource.side === 'guest') {
-        const slot = guestSlot(value, resource);
+        const slot = guestSlot(value, resource, owner);
         // The guest implements the resource: a borrow is its representation.
         if (kind === 'borrow') return slot.rep;
         if (slot.borrowed) throw new ResourceError('RESOURCE_BORROWED', `a borrowed \`${resource.className}\` cannot be passed as owned`);

@@ -294,14 +294,14 @@ export class ComponentInstance implements HandleOwner {
   wrapGuest(resource: ResourcePlan, rep: number, borrowed: boolean): object {
     const cls = this.guestClasses[resource.index];
     const object = Object.create(cls === undefined ? Object.prototype : (cls.prototype as object)) as GuestObject;
-    const slot: GuestSlot = { rep, resource, alive: true, borrowed };
+    const slot: GuestSlot = { rep, resource, owner: this, alive: true, borrowed };
     Object.defineProperty(object, SLOT, { value: slot });
     return object;
   }
 
   /** Drops a guest resource object held by the host: runs the guest's destructor once. */
   private dropGuest(object: unknown, resource: ResourcePlan): void {
-    const slot = guestSlot(object, resource);
+    const slot = guestSlot(object, resource, this);
     if (slot.borrowed) throw new ResourceError('RESOURCE_BORROWED', `a borrowed \`${resource.className}\` cannot be dropped by the host`);
     slot.alive = false;
     const dtor = this.guestDtors[resource.index];
@@ -381,9 +381,9 @@ export class ComponentInstance implements HandleOwner {
             throw new TypeError(`resource \`${resource.witName}\` has no constructor; its objects come from the component`);
           }
           const made = ctor(...args) as GuestObject;
-          const slot = guestSlot(made, resource);
+          const slot = guestSlot(made, resource, instance);
           slot.alive = false;
-          Object.defineProperty(this, SLOT, { value: { rep: slot.rep, resource, alive: true, borrowed: false } satisfies GuestSlot });
+          Object.defineProperty(this, SLOT, { value: { rep: slot.rep, resource, owner: instance, alive: true, borrowed: false } satisfies GuestSlot });
         }
 
         [Symbol.dispose](): void {
