@@ -1,7 +1,8 @@
 /**
  * WASI 0.2 deny-by-default (src/runtime/wasi/preview2.ts) with a real C guest
- * (guests/c/wasi-probe, wasi-libc through the preview1 reactor adapter) run by
- * jco's transpile output, the reference host: what the guest can reach
+ * (guests/c/wasi-probe, wasi-libc through the preview1 reactor adapter), run
+ * by two hosts: jco's transpile output (the reference) and witgen's own
+ * component runtime (`instantiate(..., { wasi })`). What the guest can reach
  * without grants, with grants, and two live instances with different grants.
  */
 import { mkdtempSync, readFileSync, rmSync, writeFileSync, mkdirSync } from 'node:fs';
@@ -10,6 +11,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { WasiDeniedError, WasiError, WasiExit } from '../../src/runtime/wasi/errors.js';
 import { isServedWasiImport, wasiImportsFor, type WasiOptions } from '../../src/runtime/wasi/preview2.js';
+import { compileComponent, instantiate, runtimeInfo, type CompiledComponent } from '../../src/runtime/component/index.js';
 import { readGuest, transpileComponent, type TranspiledComponent } from '../guests/jco-host.js';
 
 interface Probe {
@@ -36,29 +38,69 @@ function errorPayload(run: () => unknown): unknown {
 
 const text = (chunks: readonly Uint8Array[]): string => Buffer.concat(chunks).toString('utf8');
 
-describe('WASI preview2, deny-by-default (wasi-probe guest through jco)', () => {
-  let component: TranspiledComponent;
+/** A way to run the probe component: its WASI import names and a fresh instance with some grants. */
+interface Host {
+  readonly importNames: readonly string[];
+  instantiate(grants: WasiOptions | undefined): Promise<Probe>;
+  dispose(): void;
+}
+
+const GUEST = 'guests/c/wasi-probe/wasi-probe.component.wasm';
+
+const hosts: readonly { readonly name: string; readonly load: () => Promise<Host> }[] = [
+  {
+    name: 'jco transpile',
+    load: async () => {
+      const component: TranspiledComponent = await transpileComponent(readGuest(GUEST), 'wasi-probe');
+      return {
+        importNames: component.imports,
+        instantiate: async (grants) => (await component.instantiate(wasiImportsFor(component.imports, grants))) as unknown as Probe,
+        dispose: () => component.dispose(),
+      };
+    },
+  },
+  {
+    name: 'witgen runtime',
+    load: async () => {
+      const compiled: CompiledComponent = await compileComponent(readGuest(GUEST));
+      return {
+        importNames: compiled.importNames,
+        instantiate: async (grants) => {
+          const exports = await instantiate(compiled, {}, grants === undefined ? {} : { wasi: grants });
+          expect(runtimeInfo(exports)?.engine).toBe('witgen');
+          return exports as unknown as Probe;
+        },
+        dispose: () => undefined,
+      };
+    },
+  },
+];
+
+describe.each(hosts)('WASI preview2, deny-by-default (wasi-probe guest, $name)', ({ load }) => {
+  let host: Host;
   let dir: string;
 
   beforeAll(async () => {
-    component = await transpileComponent(readGuest('guests/c/wasi-probe/wasi-probe.component.wasm'), 'wasi-probe');
+    host = await load();
     dir = mkdtempSync(join(tmpdir(), 'witgen-wasi-'));
     mkdirSync(join(dir, 'granted'));
     writeFileSync(join(dir, 'granted', 'hello.txt'), 'hello from the host\n');
     writeFileSync(join(dir, 'secret.txt'), 'not for the guest');
   });
   afterAll(() => {
-    component?.dispose();
+    host?.dispose();
     rmSync(dir, { recursive: true, force: true });
   });
 
   async function probe(grants?: WasiOptions): Promise<Probe> {
-    return (await component.instantiate(wasiImportsFor(component.imports, grants))) as unknown as Probe;
+    return host.instantiate(grants);
   }
 
   it('serves every WASI import the adapter needs', () => {
-    expect(component.imports.filter((name) => name.startsWith('wasi:') && !isServedWasiImport(name))).toEqual([]);
-    expect(Object.keys(wasiImportsFor(component.imports)).sort()).toEqual(component.imports.filter((n) => n.startsWith('wasi:')).sort());
+    const wasi = host.importNames.filter((name) => name.startsWith('wasi:'));
+    expect(wasi.length).toBeGreaterThan(10);
+    expect(wasi.filter((name) => !isServedWasiImport(name))).toEqual([]);
+    expect(Object.keys(wasiImportsFor(wasi)).sort()).toEqual([...wasi].sort());
   });
 
   it('without grants: no files, no environment, no arguments, empty stdin', async () => {

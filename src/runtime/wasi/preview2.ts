@@ -59,9 +59,18 @@ class Preview2Host {
   }
 
   filesystem(): ReturnType<NodeShim['filesystem']['createFilesystem']> {
-    this.#filesystem ??= this.shim.filesystem.createFilesystem({
-      preopens: Object.fromEntries(this.grants.preopens.map((p) => [p.guestPath, p.hostPath])),
-    });
+    if (this.#filesystem === undefined) {
+      const fs = this.shim.filesystem.createFilesystem({
+        preopens: Object.fromEntries(this.grants.preopens.map((p) => [p.guestPath, p.hostPath])),
+      });
+      for (const [descriptor] of (fs.preopens['getDirectories'] as () => [object, string][])()) {
+        // The shim's preopen descriptors answer get-flags with `undefined`
+        // (jco's bindings coerce it to no flags; a runtime that checks host
+        // results rejects it). A preopen is a readable, mutable directory.
+        Object.defineProperty(descriptor, 'getFlags', { value: preopenFlags });
+      }
+      this.#filesystem = fs;
+    }
     return this.#filesystem;
   }
 }
@@ -72,6 +81,18 @@ function outputStream(grant: WasiOutput | undefined, inherit: () => unknown): un
 }
 
 function discard(): void {}
+
+/** wasi:filesystem/types `descriptor-flags` of a preopened directory. */
+function preopenFlags(): Record<string, boolean> {
+  return {
+    read: true,
+    write: false,
+    fileIntegritySync: false,
+    dataIntegritySync: false,
+    requestedWriteSync: false,
+    mutateDirectory: true,
+  };
+}
 
 /** An interface whose every function throws `WasiDeniedError`, naming the function the guest called. */
 function deniedInterface(capability: DeniableCapability, iface: string, functions: Record<string, string>): InterfaceImports {
