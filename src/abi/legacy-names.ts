@@ -54,7 +54,9 @@ export interface LegacyFunctionSymbol {
 export interface LegacyNameOptions {
   /**
    * Symbol overrides keyed by WIT function name (`just-add`), or for a function
-   * of an interface by `<interface>#<function>` (`ns:pkg/iface@1.0.0#get`), which wins.
+   * of an interface by `<interface>#<function>` (`ns:pkg/iface@1.0.0#get`); a
+   * key prefixed `import:` or `export:` applies to that direction only (for a
+   * world that imports and exports one name). The most specific key wins.
    */
   readonly names?: Readonly<Record<string, string>>;
   /** Import module of every import (default LEGACY_IMPORT_MODULE). */
@@ -92,8 +94,9 @@ export function legacyWorldFunctions(
       }
       for (const { func, interfaceName } of funcs) {
         const where = interfaceName === null ? func.name : `${interfaceName}#${func.name}`;
-        const qualified = interfaceName === null ? {} : qualifiedOverride(options.names, where, func.name);
-        const symbol = legacySymbolName(func.name, { ...options.names, ...qualified });
+        const keys = [`${direction}:${where}`, where, `${direction}:${func.name}`, func.name];
+        const override = keys.map((key) => ownValue(options.names, key)).find((value) => value !== undefined);
+        const symbol = legacySymbolName(func.name, override === undefined ? {} : { [func.name]: override });
         const previous = seen.get(symbol);
         if (previous !== undefined) {
           throw new AbiError(
@@ -112,12 +115,6 @@ export function legacyWorldFunctions(
   return out;
 }
 
-/** The `<interface>#<function>` override, re-keyed by the plain function name, or nothing. */
-function qualifiedOverride(
-  names: Readonly<Record<string, string>> | undefined,
-  qualified: string,
-  plain: string,
-): Record<string, string> {
-  const value = names !== undefined && Object.hasOwn(names, qualified) ? names[qualified] : undefined;
-  return value === undefined ? {} : { [plain]: value };
+function ownValue(names: Readonly<Record<string, string>> | undefined, key: string): string | undefined {
+  return names !== undefined && Object.hasOwn(names, key) ? names[key] : undefined;
 }

@@ -64,6 +64,10 @@ world w { import a; import b; export get-it: func(); }`);
     );
     const functions = legacyWorldFunctions(clashing.resolve, worldId, { names: { 't:clash/b#get': 'b_get' } });
     expect(functions.map((f) => f.symbol)).toEqual(['get', 'b_get', 'get_it']);
+    const directed = legacyWorldFunctions(clashing.resolve, worldId, {
+      names: { get: 'plain', 'import:t:clash/b#get': 'b_get', 'export:get-it': 'exported' },
+    });
+    expect(directed.map((f) => f.symbol)).toEqual(['plain', 'b_get', 'exported']);
   });
 
   it('rejects resource functions', () => {

@@ -122,6 +122,28 @@ export function functionIdentifiers(functions: readonly LegacyFunction[]): Map<L
   return ids;
 }
 
+/** The C pieces of a function's prototype: its identifier, result type and parameters (for tests and skeletons). */
+export interface CSignature {
+  readonly id: string;
+  readonly result: string;
+  readonly params: readonly { readonly type: string; readonly name: string }[];
+}
+
+export function legacyCSignatures(plan: LegacyWorldPlan): Map<LegacyFunction, CSignature> {
+  const names = new CNames(plan.worldName);
+  const ids = functionIdentifiers(plan.functions);
+  return new Map(
+    plan.functions.map((func) => [
+      func,
+      {
+        id: ids.get(func) ?? func.symbol,
+        result: func.result === null ? 'void' : names.type(func.result),
+        params: func.params.map((p) => ({ type: names.type(p.type), name: cIdentifier(p.name) })),
+      },
+    ]),
+  );
+}
+
 function writeFunction(w: CodeWriter, names: CNames, func: LegacyFunction, id: string): void {
   w.blank();
   writeDocs(w, func.docs);

@@ -13,6 +13,7 @@
  * members' sizes and alignments, and each member type is itself asserted.
  */
 import type { ScalarKind } from '../../abi/layout.js';
+import { LegacyGuestError } from './errors.js';
 import { snake, type LegacyDecl, type LegacyFunction, type LegacyType, type LegacyWorldPlan } from './plan.js';
 
 const RUST_SCALARS: Readonly<Record<ScalarKind, string>> = {
@@ -98,6 +99,7 @@ export function renderLegacyRustModule(plan: LegacyWorldPlan): string {
   }
   const imports = plan.functions.filter((f) => f.direction === 'import');
   const exports = plan.functions.filter((f) => f.direction === 'export');
+  rejectSharedSymbols(imports, exports);
   const modules = [...new Set(imports.map((f) => f.module ?? ''))];
   for (const module of modules) {
     w.blank();
@@ -136,6 +138,34 @@ export function renderLegacyRustModule(plan: LegacyWorldPlan): string {
     }, ';');
   });
   return w.toString();
+}
+
+/** The Rust pieces of a function's signature: identifier, `name: Type` parameters and `-> R` (or ''). */
+export function legacyRustSignature(func: LegacyFunction): { id: string; params: string; paramNames: string[]; returns: string } {
+  return {
+    id: rustIdentifier(func.symbol),
+    params: params(func),
+    paramNames: func.params.map((p) => rustIdentifier(p.name)),
+    returns: returns(func),
+  };
+}
+
+/**
+ * Rust names an import's symbol by its import name (`link_name`) and an
+ * export's by its export name, so an import and an export with one name would
+ * be one symbol: the guest would call its own export. C can (import_name).
+ */
+function rejectSharedSymbols(imports: readonly LegacyFunction[], exports: readonly LegacyFunction[]): void {
+  for (const imported of imports) {
+    const exported = exports.find((e) => e.symbol === imported.symbol);
+    if (exported === undefined) continue;
+    throw new LegacyGuestError(
+      'LEGACY_NAME_CLASH',
+      `import \`${imported.where}\` and export \`${exported.where}\` both have the core name \`${imported.symbol}\`, ` +
+        'which a Rust guest cannot tell apart (its import symbol is its import name): expected distinct names; ' +
+        'give one of them a symbol override',
+    );
+  }
 }
 
 function exportTypeName(func: LegacyFunction): string {
