@@ -104,6 +104,18 @@ describe('instantiateWithJco: a nested component', () => {
     expect((instance.exports.addDoubled as (a: number, b: number) => number)(1, 1)).toBe(20);
   });
 
+  it('without a world, lists every import jco would read that the imports object lacks', async () => {
+    const error = await instantiateWithJco(nested, { hostDoubl: () => 0 }, { reason: 'nested', cacheDir }).then(
+      () => null,
+      (e: unknown) => e,
+    );
+    expect(error).toBeInstanceOf(FallbackError);
+    expect((error as FallbackError).code).toBe('FALLBACK_IMPORTS');
+    expect((error as FallbackError).message).toBe(
+      "the component imports `host-double`, which neither the imports object nor witgen's WASI provides (running through jco because: nested)",
+    );
+  });
+
   it('names the reason when jco cannot transpile the bytes', async () => {
     const error = await instantiateWithJco(new Uint8Array([0, 97, 115, 109, 13, 0, 1, 0, 99]), {}, {
       reason: 'testing a broken binary',

@@ -83,12 +83,13 @@ export async function instantiateWithJco(
   const sources = new Map<string, ImportSource>(
     transpiled.imports.map((s) => [s, importSource(s, shape, userKeys, isWasiSpecifier)]),
   );
-  const unknown = [...sources].filter(([, source]) => source.kind === 'unknown').map(([s]) => `\`${s}\``);
-  if (unknown.length > 0) {
+  // Without a world to check against, at least every import jco will read must be there (all listed at once).
+  const absent = [...sources].filter(([, source]) => !provides(source, imports)).map(([s]) => `\`${s}\``);
+  if (absent.length > 0) {
     throw new FallbackError(
       'FALLBACK_IMPORTS',
       reason,
-      `the component imports ${unknown.join(', ')}, which neither the imports object nor witgen's WASI provides`,
+      `the component imports ${absent.join(', ')}, which neither the imports object nor witgen's WASI provides`,
     );
   }
   const wasiSpecifiers = [...sources].filter(([, source]) => source.kind === 'wasi').map(([s]) => s);
@@ -106,6 +107,22 @@ export async function instantiateWithJco(
     reason,
     transpile: { cached: transpiled.cached, ms: transpiled.ms, dir: transpiled.dir },
   };
+}
+
+/** Whether `imports` holds what `source` points at: a function for a world-level import, an object for an interface. */
+function provides(source: ImportSource, imports: Readonly<Record<string, unknown>>): boolean {
+  switch (source.kind) {
+    case 'root':
+      return typeof imports[source.jsName] === 'function';
+    case 'interface': {
+      const value = imports[source.key];
+      return value !== null && typeof value === 'object';
+    }
+    case 'wasi':
+      return true;
+    case 'unknown':
+      return false;
+  }
 }
 
 function load(bytes: Uint8Array, cacheDir: string, reason: string): Promise<Loaded> {
