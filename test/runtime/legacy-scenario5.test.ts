@@ -1,0 +1,86 @@
+/**
+ * Scenario 5: ONE typed host implementation of the plugin world
+ * (wit/plugin.wit) drives (a) the C component guest (guests/c/plugin) through
+ * witgen's component runtime and (b) the legacy C guest
+ * (guests/legacy/c/plugin, extern "C" through the wasm32 C ABI) — directly
+ * with instantiateLegacy and through the runtime's `instantiate`, which
+ * detects the core module and takes the legacy path.
+ */
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import { instantiate, runtimeInfo } from '../../src/runtime/index.js';
+import { instantiateLegacy } from '../../src/runtime/legacy/index.js';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+const read = (file: string): Uint8Array => readFileSync(path.join(root, file));
+const wit = readFileSync(path.join(root, 'wit/plugin.wit'), 'utf8');
+
+interface Point {
+  x: number;
+  y: number;
+}
+interface Plugin {
+  justAdd(a: bigint, b: bigint): bigint;
+  triggerHostCalls(n: number): void;
+  pointAdd(a: Point, b: Point): Point;
+}
+
+/** The host of the plugin world, written once: its state, and the imports object over it. */
+class PluginHost {
+  shared: number;
+  readonly logged: number[] = [];
+  readonly imports = {
+    hostLogValue: (value: number): void => {
+      this.logged.push(value);
+    },
+    hostGetSharedValue: (): number => this.shared,
+    hostSetSharedValue: (value: number): void => {
+      this.shared = value;
+    },
+  };
+
+  constructor(shared: number) {
+    this.shared = shared;
+  }
+}
+
+/** What every guest of the world must do with that host. */
+function exercise(plugin: Plugin, host: PluginHost): void {
+  expect(plugin.justAdd(2n ** 64n - 1n, 3n)).toBe(2n);
+  expect(plugin.pointAdd({ x: 1, y: -2 }, { x: 40, y: 50 })).toEqual({ x: 41, y: 48 });
+  plugin.triggerHostCalls(4);
+  plugin.triggerHostCalls(1);
+  expect(host.logged).toEqual([8, 2]);
+  expect(host.shared).toBe(100 + 4 + 5 + 1 + 5);
+}
+
+const guests: [string, (host: PluginHost) => Promise<Plugin>][] = [
+  [
+    'C component (witgen component runtime)',
+    async (host) => (await instantiate(read('guests/c/plugin/plugin.component.wasm'), host.imports)) as unknown as Plugin,
+  ],
+  [
+    'legacy C core module (instantiateLegacy)',
+    async (host) => (await instantiateLegacy(read('guests/legacy/c/plugin/plugin.core.wasm'), host.imports, { world: { wit, world: 'plugin' } })) as unknown as Plugin,
+  ],
+  [
+    'legacy C core module (instantiate detects it)',
+    async (host) => (await instantiate(read('guests/legacy/c/plugin/plugin.core.wasm'), host.imports, { world: { wit, world: 'plugin' } })) as unknown as Plugin,
+  ],
+];
+
+describe('scenario 5: one host implementation for every plugin guest', () => {
+  for (const [name, load] of guests) {
+    it(name, async () => {
+      const host = new PluginHost(100);
+      exercise(await load(host), host);
+    });
+  }
+
+  it('the runtime says which path ran', async () => {
+    const legacy = await instantiate(read('guests/legacy/c/plugin/plugin.core.wasm'), new PluginHost(0).imports, { world: { wit, world: 'plugin' } });
+    expect(runtimeInfo(legacy)?.engine).toBe('legacy');
+  });
+});
