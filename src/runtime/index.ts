@@ -5,6 +5,7 @@
  */
 export * from './core/index-linker.js';
 export * from './core/index-memory.js';
+export * from './wasi/index.js';
 export {
   instantiate,
   compileComponent,

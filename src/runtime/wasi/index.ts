@@ -7,4 +7,4 @@
 export { WasiDeniedError, WasiError, WasiExit, type DeniableCapability, type WasiErrorCode } from './errors.js';
 export { type WasiOptions, type WasiOutput } from './options.js';
 export { isServedWasiImport, wasiImportsFor } from './preview2.js';
-export { PREVIEW1_MODULE, Preview1, type Preview1Caller, type Preview1Function } from './preview1.js';
+export { Preview1, type Preview1Caller, type Preview1Function } from './preview1.js';
