@@ -7,6 +7,7 @@
  * suite runs on a machine with only Node.
  *
  *   node scripts/build-guests.mjs           rebuild and overwrite the committed binaries
+ *   node scripts/build-guests.mjs [names]   only the named guests (`plugin`, `legacy-structs`, `legacy-rust-plugin`)
  *   node scripts/build-guests.mjs --check   rebuild into a temporary folder and fail
  *                                           (exit 1) if a committed binary differs
  *
@@ -104,6 +105,17 @@ const LEGACY_GUESTS = [
   { name: 'values', sources: ['values.c'], model: 'reactor', output: 'values.core.wasm' },
 ];
 
+/**
+ * Legacy Rust guests in guests/legacy/rust: a cdylib core module built by
+ * Debian's rustc (RUSTC overrides /usr/bin/rustc; the rustup rustc has no
+ * wasm32 target) for wasm32-wasi. `src/<world>.rs` is generated with
+ * `witgen guest rust --abi legacy` and committed, checked like C glue.
+ */
+const RUST_LEGACY_GUESTS = [{ name: 'plugin', wit: 'wit', world: 'plugin', output: 'plugin.core.wasm' }];
+const rustc = process.env.RUSTC ?? '/usr/bin/rustc';
+/** Reproducible: relative source paths (rustc runs in the guest folder), stripped, no debug info. */
+const RUSTFLAGS = ['--edition', '2021', '--crate-type', 'cdylib', '--target', 'wasm32-wasi', '-C', 'opt-level=s', '-C', 'strip=symbols', '-C', 'debuginfo=0', '-C', 'panic=abort', '-D', 'warnings'];
+
 /** Flags chosen for byte-identical output: no debug info, no build paths, stripped. */
 const CFLAGS = ['--target=wasm32-wasi', '-O2', '-mexec-model=reactor', '-Wall', '-Wextra', '-Werror', '-g0'];
 const LDFLAGS = ['-Wl,--no-entry', '-Wl,--strip-all'];
@@ -173,6 +185,18 @@ function buildLegacyGuest(guest, work) {
   return { dir, outputs: [guest.output] };
 }
 
+/** Builds one legacy Rust guest in `work`: regenerates src/<world>.rs, then rustc. Returns its folder and built files. */
+function buildRustLegacyGuest(guest, work) {
+  const dir = join(root, 'guests', 'legacy', 'rust', guest.name);
+  for (const entry of readdirSync(dir)) {
+    if (!entry.endsWith('.wasm')) cpSync(join(dir, entry), join(work, entry), { recursive: true });
+  }
+  run(process.execPath, [cli, 'guest', 'rust', join(root, guest.wit), '--world', guest.world, '--abi', 'legacy', '--out', join(work, 'src')], root);
+  const crate = guest.name.replace(/-/g, '_');
+  run(rustc, [...RUSTFLAGS, '--crate-name', crate, '-o', guest.output, join('src', 'lib.rs')], work);
+  return { dir, outputs: [join('src', `${guest.world.replace(/-/g, '_')}.rs`), guest.output] };
+}
+
 function sameBytes(a, b) {
   return existsSync(a) && existsSync(b) && Buffer.compare(readFileSync(a), readFileSync(b)) === 0;
 }
@@ -184,8 +208,11 @@ function main() {
   const builds = [
     ...GUESTS.map((guest) => ({ name: guest.name, build: (work) => buildGuest(guest, work) })),
     ...LEGACY_GUESTS.map((guest) => ({ name: `legacy-${guest.name}`, build: (work) => buildLegacyGuest(guest, work) })),
+    ...RUST_LEGACY_GUESTS.map((guest) => ({ name: `legacy-rust-${guest.name}`, build: (work) => buildRustLegacyGuest(guest, work) })),
   ];
-  for (const { name, build } of builds) {
+  // Names given on the command line (`legacy-rust-plugin`) restrict the run to those guests.
+  const only = process.argv.slice(2).filter((arg) => !arg.startsWith('--'));
+  for (const { name, build } of builds.filter((b) => only.length === 0 || only.includes(b.name))) {
     const work = mkdtempSync(join(tmpdir(), `witgen-guest-${name}-`));
     try {
       const { dir, outputs } = build(work);
