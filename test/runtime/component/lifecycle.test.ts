@@ -127,7 +127,7 @@ describe('traps', () => {
       ['badString', 'invalid-utf8'],
       ['badBounds', 'out-of-bounds'],
     ] as const) {
-      const exports = (await instantiate(kinds, kindsHost('witgen:kinds', kinds.importNames).imports)) as Record<string, () => unknown>;
+      const exports = (await instantiate(kinds, kindsHost('witgen:kinds', kinds.importNames).imports)) as Record<string, (...args: unknown[]) => unknown>;
       let trap: unknown;
       try {
         exports[name]?.();
