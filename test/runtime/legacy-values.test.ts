@@ -14,6 +14,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { AbiTrap } from '../../src/abi/lift-lower/trap.js';
 import { LinkError } from '../../src/runtime/core/link-errors.js';
+import { wasmApi } from '../../src/runtime/core/wasm-api.js';
 import { LegacyError, compileLegacy, instantiateLegacy, legacyCore } from '../../src/runtime/legacy/index.js';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
@@ -218,6 +219,59 @@ describe('legacy values guest: bad pointers and bytes from the guest', () => {
     expectInvalid(trapOf(() => w.originMoved(0, 0)), 'host-origin', 'expected a s32');
     const u = await values({ ...valuesHost().imports, hostSum: () => 3 });
     expectInvalid(trapOf(() => u.sumViaHost([1])), 'host-sum', 'expected a u64 bigint');
+  });
+});
+
+describe('legacy bindings: interfaces, precompiled modules', () => {
+  const grouped = [
+    'package legacy:grouped@1.0.0;',
+    'interface types { record point { x: s32, y: s32 } }',
+    'interface host {',
+    '  use types.{point};',
+    '  host-greet: func(name: string) -> string;',
+    '  host-sum: func(values: list<u32>) -> u64;',
+    '  host-origin: func() -> point;',
+    '}',
+    'interface api {',
+    '  use types.{point};',
+    '  add: func(a: u32, b: u32) -> u32;',
+    '  origin-moved: func(dx: s32, dy: s32) -> point;',
+    '  greet-via-host: func(name: string) -> string;',
+    '}',
+    'world grouped {',
+    '  import host;',
+    '  export api;',
+    '  export sum-list: func(values: list<u32>) -> u64;',
+    '}',
+  ].join('\n');
+
+  it('takes interface imports under their import name and gives interface exports under their short name', async () => {
+    const host = valuesHost();
+    const exports = (await instantiateLegacy(valuesBytes, { 'legacy:grouped/host@1.0.0': host.imports }, { world: { wit: grouped } })) as {
+      api: { add(a: number, b: number): number; originMoved(dx: number, dy: number): Point; greetViaHost(n: string): string };
+      sumList(values: number[]): bigint;
+    };
+    expect(Object.keys(exports).sort()).toEqual(['api', 'sumList']);
+    expect(exports.api.add(40, 2)).toBe(42);
+    expect(exports.api.originMoved(1, 1)).toEqual({ x: -9, y: 21 });
+    expect(exports.api.greetViaHost('Ada')).toBe('[hello, Ada]');
+    expect(exports.sumList([1, 2, 3])).toBe(6n);
+    expect(host.seen.greeted).toEqual(['Ada']);
+  });
+
+  it('names interface imports in link errors by their place in the imports object', async () => {
+    const error = await instantiateLegacy(valuesBytes, { 'legacy:grouped/host@1.0.0': {} }, { world: { wit: grouped } }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(LinkError);
+    expect((error as LinkError).message).toContain(
+      'note: `env::host_greet` is world import `legacy:grouped/host@1.0.0#host-greet`: implement it as imports["legacy:grouped/host@1.0.0"].hostGreet',
+    );
+  });
+
+  it('runs a precompiled WebAssembly.Module (signatures then checked by the engine)', async () => {
+    const compiled = await wasmApi.compile(valuesBytes);
+    const v = (await instantiateLegacy(compiled, valuesHost().imports, { world })) as unknown as ValuesExports;
+    expect(v.echo('précompilé')).toBe('précompilé');
+    expect(v.pointAdd({ x: 1, y: 2 }, { x: 3, y: 4 })).toEqual({ x: 4, y: 6 });
   });
 });
 
