@@ -95,19 +95,22 @@ async function loadJco() {
 }
 
 /**
- * witgen's component runtime, when dist/runtime exports `instantiate`
- * (`instantiate(source, imports, options)`; a compiled handle from
- * `compile` when there is one, so further instances reuse the compiled core
- * modules). Returns null, with the reason, while it does not exist.
+ * witgen's component runtime from dist/runtime: the component compiled once
+ * (`compileComponent`), then `instantiate(compiled, imports)` per instance,
+ * so further instances reuse the compiled core modules. The runtime must run
+ * the bench guest itself: a jco fallback would measure jco twice.
  */
 async function loadWitgen() {
   const runtime = await import(pathToFileURL(join(root, 'dist/runtime/index.js')).href);
-  if (typeof runtime.instantiate !== 'function') {
-    return { missing: 'dist/runtime/index.js does not export instantiate yet' };
+  if (typeof runtime.instantiate !== 'function' || typeof runtime.compileComponent !== 'function') {
+    return { missing: 'dist/runtime/index.js does not export instantiate and compileComponent' };
   }
-  const source = typeof runtime.compile === 'function' ? await runtime.compile(componentBytes) : componentBytes;
+  const compiled = await runtime.compileComponent(componentBytes);
+  if (compiled.engine !== 'witgen') {
+    return { missing: `witgen's runtime does not run the bench guest itself (fallback: ${compiled.fallbackReason})` };
+  }
   const imports = { hostInc };
-  return { instantiate: async () => runtime.instantiate(source, imports) };
+  return { instantiate: () => runtime.instantiate(compiled, imports) };
 }
 
 // ---- timing -----------------------------------------------------------------
@@ -139,7 +142,7 @@ function calibrate(loop, fn) {
   return Math.max(1, Math.round(BATCH_MS / Math.max(perCall, 1e-6)));
 }
 
-/** Median ns per call of each side of one row; sides alternate within each round. */
+/** ns per call of each side of one row, one sample per round; sides alternate within each round. */
 function timeRow(sides) {
   const runners = sides.map(({ fn }) => {
     const loop = makeLoop();
@@ -152,19 +155,38 @@ function timeRow(sides) {
       runner.samples.push(((performance.now() - start) * 1e6) / runner.k);
     }
   }
-  return runners.map((runner) => median(runner.samples));
+  return runners.map((runner) => runner.samples);
 }
 
-/** Median ms per further instance, over rounds of `count` instances made one after another. */
-async function timeInstances(make, count) {
-  await make(); // warm-up
-  const samples = [];
+/**
+ * The ratio a/b of two sides as the median of the per-round ratios: both
+ * batches of a round ran back to back under the same load, so pairing them
+ * cancels most of the noise of a shared machine.
+ */
+function pairedRatio(a, b) {
+  if (a === undefined || b === undefined) return undefined;
+  return median(a.map((value, i) => value / b[i]));
+}
+
+/**
+ * ms per further instance of each side (one sample per round), over rounds of `count(side)`
+ * instances made one after another; sides alternate within each round (same
+ * machine load for all), instances are dropped at once.
+ */
+async function timeInstances(makers, count) {
+  const sides = Object.entries(makers);
+  const samples = new Map(sides.map(([side]) => [side, []]));
+  for (const [, make] of sides) for (let i = 0; i < 20; i++) await make(); // warm-up
   for (let round = 0; round < INSTANCE_ROUNDS; round++) {
-    const start = performance.now();
-    for (let i = 0; i < count; i++) await make();
-    samples.push((performance.now() - start) / count);
+    for (const [side, make] of sides) {
+      const n = count(side);
+      globalThis.gc(); // the last side's dropped instances are not collected on this side's time
+      const start = performance.now();
+      for (let i = 0; i < n; i++) await make();
+      samples.get(side).push((performance.now() - start) / n);
+    }
   }
-  return median(samples);
+  return samples;
 }
 
 /** Heap (V8 heap and external memory) per live instance, in KiB. */
@@ -187,17 +209,17 @@ async function memoryPerInstance(make, count) {
 
 // ---- formatting -------------------------------------------------------------
 
-function ns(value) {
-  if (value === undefined) return '—';
+function ns(samples) {
+  if (samples === undefined) return '—';
+  const value = median(samples);
   if (value >= 100_000) return `${(value / 1000).toFixed(0)} µs`;
   if (value >= 10_000) return `${(value / 1000).toFixed(1)} µs`;
   if (value >= 100) return `${value.toFixed(0)} ns`;
   return `${value.toFixed(1)} ns`;
 }
 
-function ratio(a, b) {
-  if (a === undefined || b === undefined) return '—';
-  const r = a / b;
+function ratio(r) {
+  if (r === undefined) return '—';
   return `${r >= 100 ? r.toFixed(0) : r >= 10 ? r.toFixed(1) : r.toFixed(2)}x`;
 }
 
@@ -281,12 +303,11 @@ async function main() {
         }
         sides.push({ side, fn });
       }
-      const times = timeRow(sides);
-      const bySide = Object.fromEntries(sides.map(({ side }, i) => [side, times[i]]));
-      results.push({ name: row.name, ...bySide });
+      const samples = timeRow(sides);
+      results.push({ name: row.name, ...Object.fromEntries(sides.map(({ side }, i) => [side, samples[i]])) });
     }
 
-    console.log(`\ncalls: median ns per call over ${ROUNDS} rounds (batches of ~${BATCH_MS} ms, sides alternating)`);
+    console.log(`\ncalls: median ns per call over ${ROUNDS} rounds (batches of ~${BATCH_MS} ms, sides alternating); ratios: median of per-round ratios`);
     table(
       ['call', 'raw', 'lean', 'jco', 'witgen', 'lean/raw', 'witgen/lean', 'jco/witgen', 'jco/lean'],
       results.map((r) => [
@@ -295,10 +316,10 @@ async function main() {
         ns(r.lean),
         ns(r.jco),
         ns(r.witgen),
-        ratio(r.lean, r.raw),
-        ratio(r.witgen, r.lean),
-        ratio(r.jco, r.witgen),
-        ratio(r.jco, r.lean),
+        ratio(pairedRatio(r.lean, r.raw)),
+        ratio(pairedRatio(r.witgen, r.lean)),
+        ratio(pairedRatio(r.jco, r.witgen)),
+        ratio(pairedRatio(r.jco, r.lean)),
       ]),
     );
     console.log('raw for echo/sum: cabi_realloc + the export (+ cabi_post_echo), no bytes copied.');
@@ -314,18 +335,24 @@ async function main() {
       jco: () => jco.instantiate(),
       ...(witgenLoader.instantiate ? { witgen: () => witgenLoader.instantiate() } : {}),
     };
+    const count = (side) => (side === 'jco' ? INSTANCES / 4 : INSTANCES);
+    const times = await timeInstances(makers, count);
     const instanceRows = [];
     for (const [side, make] of Object.entries(makers)) {
-      const count = side === 'jco' ? INSTANCES / 4 : INSTANCES;
-      const ms = await timeInstances(make, count);
-      const memory = await memoryPerInstance(make, count);
-      instanceRows.push({ side, ms, ...memory });
+      const memory = await memoryPerInstance(make, count(side));
+      instanceRows.push({ side, samples: times.get(side), ...memory });
     }
-    const coreMs = instanceRows[0].ms;
-    console.log(`\nfurther instances (compiled once): median ms per instance over ${INSTANCE_ROUNDS} rounds; heap growth per live instance`);
+    const coreSamples = times.get('core');
+    console.log(`\nfurther instances (compiled once): median ms per instance over ${INSTANCE_ROUNDS} rounds (x core: median of per-round ratios); heap growth per live instance`);
     table(
       ['instance', 'ms', 'x core', 'JS heap KiB', 'external KiB'],
-      instanceRows.map((r) => [r.side, r.ms.toFixed(4), ratio(r.ms, coreMs), r.heap.toFixed(1), r.external.toFixed(1)]),
+      instanceRows.map((r) => [
+        r.side,
+        median(r.samples).toFixed(4),
+        ratio(pairedRatio(r.samples, coreSamples)),
+        r.heap.toFixed(1),
+        r.external.toFixed(1),
+      ]),
     );
     console.log('core = new WebAssembly.Instance + _initialize; external = mostly the linear memory (the guest starts with 2 pages, 128 KiB).');
     console.log(`jco transpile of the component (in-process, first): ${jco.transpileMs.toFixed(0)} ms`);
@@ -337,16 +364,16 @@ async function main() {
       return;
     }
     for (const r of results) {
-      const value = r.witgen / r.lean;
-      console.log(`  ${r.name}: witgen/lean ${ratio(r.witgen, r.lean)} (target <= ${TARGET_LEAN}x) ${value <= TARGET_LEAN ? 'met' : 'MISSED'}`);
+      const value = pairedRatio(r.witgen, r.lean);
+      console.log(`  ${r.name}: witgen/lean ${ratio(value)} (target <= ${TARGET_LEAN}x) ${value <= TARGET_LEAN ? 'met' : 'MISSED'}`);
     }
     const add = results[0];
-    const jcoAdd = add.jco / add.witgen;
-    console.log(`  add: jco/witgen ${ratio(add.jco, add.witgen)} (target >= ${TARGET_JCO_ADD}x) ${jcoAdd >= TARGET_JCO_ADD ? 'met' : 'MISSED'}`);
+    const jcoAdd = pairedRatio(add.jco, add.witgen);
+    console.log(`  add: jco/witgen ${ratio(jcoAdd)} (target >= ${TARGET_JCO_ADD}x) ${jcoAdd >= TARGET_JCO_ADD ? 'met' : 'MISSED'}`);
     const witgenInstance = instanceRows.find((r) => r.side === 'witgen');
-    const instanceRatio = witgenInstance.ms / coreMs;
+    const instanceRatio = pairedRatio(witgenInstance.samples, coreSamples);
     console.log(
-      `  instance: witgen/core ${ratio(witgenInstance.ms, coreMs)} (target <= ${TARGET_INSTANCE}x) ${instanceRatio <= TARGET_INSTANCE ? 'met' : 'MISSED'}`,
+      `  instance: witgen/core ${ratio(instanceRatio)} (target <= ${TARGET_INSTANCE}x) ${instanceRatio <= TARGET_INSTANCE ? 'met' : 'MISSED'}`,
     );
   } finally {
     jco.dispose();
