@@ -111,7 +111,10 @@ const LEGACY_GUESTS = [
  * wasm32 target) for wasm32-wasi. `src/<world>.rs` is generated with
  * `witgen guest rust --abi legacy` and committed, checked like C glue.
  */
-const RUST_LEGACY_GUESTS = [{ name: 'plugin', wit: 'wit', world: 'plugin', output: 'plugin.core.wasm' }];
+const RUST_LEGACY_GUESTS = [
+  // `exports`: wasi-libc symbols to export as well — malloc/free, which a host uses to pass structs by pointer.
+  { name: 'plugin', wit: 'wit', world: 'plugin', output: 'plugin.core.wasm', exports: ['malloc', 'free'] },
+];
 const rustc = process.env.RUSTC ?? '/usr/bin/rustc';
 /** Reproducible: relative source paths (rustc runs in the guest folder), stripped, no debug info. */
 const RUSTFLAGS = ['--edition', '2021', '--crate-type', 'cdylib', '--target', 'wasm32-wasi', '-C', 'opt-level=s', '-C', 'strip=symbols', '-C', 'debuginfo=0', '-C', 'panic=abort', '-D', 'warnings'];
@@ -193,7 +196,8 @@ function buildRustLegacyGuest(guest, work) {
   }
   run(process.execPath, [cli, 'guest', 'rust', join(root, guest.wit), '--world', guest.world, '--abi', 'legacy', '--out', join(work, 'src')], root);
   const crate = guest.name.replace(/-/g, '_');
-  run(rustc, [...RUSTFLAGS, '--crate-name', crate, '-o', guest.output, join('src', 'lib.rs')], work);
+  const exports = guest.exports.flatMap((name) => ['-C', `link-arg=--export=${name}`]);
+  run(rustc, [...RUSTFLAGS, ...exports, '--crate-name', crate, '-o', guest.output, join('src', 'lib.rs')], work);
   return { dir, outputs: [join('src', `${guest.world.replace(/-/g, '_')}.rs`), guest.output] };
 }
 

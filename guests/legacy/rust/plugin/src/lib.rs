@@ -9,6 +9,8 @@
 //! disagreement with the WIT is a compile error, not a wrong value at run time.
 //! `get_plugin_shared_value_ptr` and `simple_add` are exports outside the
 //! world (patterns four and five: the host pokes the plugin's memory).
+//! scripts/build-guests.mjs also exports wasi-libc's `malloc`/`free` (linker
+//! `--export`), which a typed host uses to pass `Point`s by pointer.
 
 mod ffi;
 mod logic;
