@@ -90,6 +90,7 @@ describe('TypeScript bindings for every corpus world', () => {
 
   it('all generated modules type-check under tsc --strict (one run)', () => {
     expect(generated.length).toBeGreaterThan(0);
+    // The runtime's agreed signature (test/codegen/ts-host-runtime.test.ts checks the real runtime against it).
     copyFileSync(join(fixtures, 'runtime.d.ts'), join(out, 'runtime.d.ts'));
     const tsconfig = {
       compilerOptions: {
