@@ -289,6 +289,21 @@ describe('legacy bindings: errors before anything runs', () => {
     );
   });
 
+  it('checks allocator names given in options, and can run without ever freeing', async () => {
+    const bad = await compileLegacy(valuesBytes, { world, allocator: { free: 'release' } }).catch((e: unknown) => e);
+    expect((bad as LegacyError).code).toBe('LEGACY_NO_ALLOCATOR');
+    expect((bad as LegacyError).message).toMatch(/^the allocator's free export `release` does not exist; the module exports `_initialize`, `add`, /);
+    const wrongType = await compileLegacy(valuesBytes, { world, allocator: { malloc: 'add' } }).catch((e: unknown) => e);
+    expect((wrongType as LegacyError).message).toBe(
+      "the allocator's malloc export `add` has type (func (param i32 i32) (result i32)), expected (func (param i32) (result i32))",
+    );
+    const leaky = (await instantiateLegacy(valuesBytes, valuesHost().imports, { world, allocator: { free: null } })) as unknown as ValuesExports;
+    const memory = legacyCore(leaky)?.exports['memory'] as { buffer: ArrayBuffer };
+    const before = memory.buffer.byteLength;
+    for (let i = 0; i < 100; i++) expect(leaky.echo('l'.repeat(2000))).toHaveLength(2000);
+    expect(memory.buffer.byteLength).toBeGreaterThan(before);
+  });
+
   it('lists every world export the module lacks or types differently, with the C long hint', async () => {
     const structs = readFileSync(legacy('structs', 'structs.core.wasm'));
     const wit = [

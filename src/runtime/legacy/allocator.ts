@@ -39,6 +39,8 @@ export interface AllocatorChoice {
   readonly kind: 'malloc' | 'cabi_realloc';
   readonly alloc: string;
   readonly free: string | null;
+  /** `malloc` is exported but `free` is not, and no choice was made: unusable if a function needs allocation. */
+  readonly freeMissing?: true;
 }
 
 const MALLOC_TYPE = { params: ['i32'], results: ['i32'] } as const;
@@ -104,13 +106,7 @@ export function chooseAllocator(exports: ExportTypes, options: AllocatorOptions 
     return { kind: 'cabi_realloc', alloc: 'cabi_realloc', free: freeName(exports.has('free') ? 'free' : null) };
   }
   if (exports.has('malloc') && sameType(exports.get('malloc') ?? null, MALLOC_TYPE)) {
-    if (options.free === undefined && !exports.has('free')) {
-      throw new LegacyError(
-        'LEGACY_NO_ALLOCATOR',
-        'the module exports `malloc` but no `free`: name the free function with `allocator: { free: "..." }`, ' +
-          'or pass `allocator: { free: null }` to never free what the host allocates',
-      );
-    }
+    if (options.free === undefined && !exports.has('free')) return { kind: 'malloc', alloc: 'malloc', free: null, freeMissing: true };
     return { kind: 'malloc', alloc: 'malloc', free: freeName('free') };
   }
   return null;
@@ -118,7 +114,16 @@ export function chooseAllocator(exports: ExportTypes, options: AllocatorOptions 
 
 /** Throws when functions `needing` need an allocator and there is none. */
 export function requireAllocator(choice: AllocatorChoice | null, needing: readonly string[], exports: ExportTypes): void {
-  if (choice !== null || needing.length === 0) return;
+  if (needing.length === 0) return;
+  if (choice?.freeMissing === true) {
+    throw new LegacyError(
+      'LEGACY_NO_ALLOCATOR',
+      `${needing.map((n) => `\`${n}\``).join(', ')} ${needing.length === 1 ? 'passes' : 'pass'} values through guest memory; ` +
+        'the module exports `malloc` but no `free`: name the free function with `allocator: { free: "..." }`, ' +
+        'or pass `allocator: { free: null }` to never free what the host allocates',
+    );
+  }
+  if (choice !== null) return;
   throw new LegacyError(
     'LEGACY_NO_ALLOCATOR',
     `${needing.map((n) => `\`${n}\``).join(', ')} ${needing.length === 1 ? 'passes' : 'pass'} values through guest memory, ` +
