@@ -7,6 +7,7 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { LinkError } from '../../src/runtime/core/link-errors.js';
 import { AbiTrap } from '../../src/abi/lift-lower/trap.js';
@@ -67,6 +68,21 @@ describe('plugin world on the legacy C guest', () => {
     expect(exports.justAdd(2n, 40n)).toBe(42n);
     expect(exports.justAdd(2n ** 64n - 1n, 2n)).toBe(1n);
     expect(exports.justAdd(2n ** 63n, 0n)).toBe(2n ** 63n);
+  });
+
+  it('agrees with wrapping arithmetic on random values', async () => {
+    const { exports } = await plugin();
+    const wrap32 = (n: number): number => n | 0;
+    fc.assert(
+      fc.property(fc.bigUint64Array({ minLength: 2, maxLength: 2 }), fc.array(fc.integer({ min: -(2 ** 31), max: 2 ** 31 - 1 }), { minLength: 4, maxLength: 4 }), ([a, b], [ax, ay, bx, by]) => {
+        expect(exports.justAdd(a as bigint, b as bigint)).toBe(((a as bigint) + (b as bigint)) % 2n ** 64n);
+        expect(exports.pointAdd({ x: ax as number, y: ay as number }, { x: bx as number, y: by as number })).toEqual({
+          x: wrap32((ax as number) + (bx as number)),
+          y: wrap32((ay as number) + (by as number)),
+        });
+      }),
+      { numRuns: 300 },
+    );
   });
 
   it('changes host state through the imports, and the host sees it', async () => {
