@@ -127,7 +127,7 @@ export class FdTable {
     }
     const hostPath = join(dir.root, ...segments);
     // The nearest existing ancestor (the target itself when following it) must really lie inside the root.
-    let probe = followLast ? hostPath : dirname(hostPath);
+    let probe = followLast || hostPath === dir.root ? hostPath : dirname(hostPath);
     for (;;) {
       let real: string | undefined;
       try {
