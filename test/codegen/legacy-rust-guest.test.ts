@@ -82,7 +82,7 @@ describe('legacy Rust plugin guest (scenario 5)', () => {
     const core = legacyCore(plugin);
     if (core === undefined) throw new Error('no core instance behind the exports');
     const pointer = (core.exports['get_plugin_shared_value_ptr'] as () => number)();
-    const memory = core.exports['memory'] as WebAssembly.Memory;
+    const memory = core.exports['memory'] as { readonly buffer: ArrayBuffer };
     const view = new DataView(memory.buffer);
     expect(view.getInt32(pointer, true)).toBe(100);
     view.setInt32(pointer, 777, true);
