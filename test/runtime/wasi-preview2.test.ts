@@ -5,7 +5,7 @@
  * component runtime (`instantiate(..., { wasi })`). What the guest can reach
  * without grants, with grants, and two live instances with different grants.
  */
-import { mkdtempSync, readFileSync, rmSync, writeFileSync, mkdirSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -86,6 +86,8 @@ describe.each(hosts)('WASI preview2, deny-by-default (wasi-probe guest, $name)',
     mkdirSync(join(dir, 'granted'));
     writeFileSync(join(dir, 'granted', 'hello.txt'), 'hello from the host\n');
     writeFileSync(join(dir, 'secret.txt'), 'not for the guest');
+    symlinkSync(join(dir, 'secret.txt'), join(dir, 'granted', 'escape'));
+    symlinkSync('../secret.txt', join(dir, 'granted', 'relative-escape'));
   });
   afterAll(() => {
     host?.dispose();
@@ -206,6 +208,11 @@ describe.each(hosts)('WASI preview2, deny-by-default (wasi-probe guest, $name)',
     expect(errorPayload(() => guest.readFile('/data/../secret.txt'))).toBe('Operation not permitted');
     expect(errorPayload(() => guest.readFile('/data/sub/../../secret.txt'))).toBe('Operation not permitted');
     expect(errorPayload(() => guest.readFile('/secret.txt'))).toBe('Capabilities insufficient');
+    // Symbolic links out of the preopen (absolute or climbing) are refused too.
+    expect(errorPayload(() => guest.readFile('/data/escape'))).toBe('Operation not permitted');
+    expect(errorPayload(() => guest.readFile('/data/relative-escape'))).toBe('Operation not permitted');
+    expect(errorPayload(() => guest.writeFile('/data/escape', 'overwritten'))).toBe('Operation not permitted');
+    expect(readFileSync(join(dir, 'secret.txt'), 'utf8')).toBe('not for the guest');
   });
 
   it('keeps the grants of two live instances apart', async () => {
