@@ -141,6 +141,15 @@ describe('WASI preview1, deny-by-default (legacy wasi-probe command through Core
     expect(run(['read', '/data/sub'], grants).stderr).toBe('Is a directory\n');
   });
 
+  it('lists a directory larger than wasi-libc\'s readdir buffer (fd_readdir cookies)', () => {
+    const big = join(dir, 'big');
+    mkdirSync(big);
+    const names = Array.from({ length: 300 }, (_, i) => `entry-${String(i).padStart(3, '0')}-${'x'.repeat(40)}`);
+    for (const name of names) writeFileSync(join(big, name), '');
+    const listed = run(['list', '/big'], { preopens: { '/big': big } }).stdout.split('\n').filter(Boolean);
+    expect(listed.sort()).toEqual(names);
+  });
+
   it('refuses escapes from a preopen: .., symbolic links out, paths outside', () => {
     const grants = { preopens: { '/data': join(dir, 'granted') } };
     expect(run(['read', '/data/../secret.txt'], grants).stderr).toBe('Capabilities insufficient\n');

@@ -246,6 +246,14 @@ describe.each(hosts)('WASI preview2, deny-by-default (wasi-probe guest, $name)',
     expect(bad({ clocks: 'yes' })).toMatchObject({ message: expect.stringMatching(/`clocks`: expected a boolean/) });
   });
 
+  it('stdio streams of witgen subscribe to a ready pollable', () => {
+    const imports = wasiImportsFor(['wasi:cli/stdout@0.2.3', 'wasi:cli/stdin@0.2.3']);
+    const stdout = (imports['wasi:cli/stdout@0.2.3']?.['getStdout'] as () => { subscribe(): { ready(): boolean } })();
+    const stdin = (imports['wasi:cli/stdin@0.2.3']?.['getStdin'] as () => { subscribe(): { ready(): boolean } })();
+    expect(stdout.subscribe().ready()).toBe(true);
+    expect(stdin.subscribe().ready()).toBe(true);
+  });
+
   it('serves WASI 0.2 names only; exit throws WasiExit', () => {
     const imports = wasiImportsFor(['wasi:cli/exit@0.2.3', 'wasi:sockets/tcp@0.2.3', 'wasi:cli/stdout@0.3.0', 'env', 'wasi:io/streams']);
     expect(Object.keys(imports)).toEqual(['wasi:cli/exit@0.2.3', 'wasi:io/streams']);
