@@ -11,7 +11,8 @@
  *           (bench/lean-glue/bench.mjs) on the same core module: the baseline
  *   jco     jco 1.35 `transpile` of the component, loaded in-process
  *           (instantiation: 'async', core modules compiled once)
- *   witgen  witgen's component runtime (`instantiate` from dist/runtime)
+ *   witgen  witgen's component runtime from dist/runtime: `compileComponent`
+ *           once, then `instantiate(compiled, imports)` per instance
  *
  * Calls: add(u32, u32), echo(string) with 16 B and 4 KiB, sum(list<u32>) with
  * 1,000 items as a Uint32Array and as a plain array, point-add(point, point),
@@ -21,8 +22,9 @@
  * Method: one process. Each (call, side) gets its own freshly built loop
  * function (so every call site stays monomorphic) and a batch size giving
  * about BATCH_MS per batch; after a warm-up, ROUNDS rounds run one batch of
- * each side in turn (same machine load for all sides) and the median ns/call
- * is printed with the ratios. Memory per instance is the heap growth over
+ * each side in turn (same machine load for all sides). Printed: the median
+ * ns/call of each side, and each ratio as the median of the per-round ratios
+ * of two sides (robust to load changes between rounds). Memory per instance is the heap growth over
  * INSTANCES live instances after a full GC (the script re-runs itself with
  * --expose-gc when needed). Requires `npm run build` first.
  *
