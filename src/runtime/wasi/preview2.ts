@@ -112,12 +112,28 @@ function gated(
   granted: (shim: NodeShim) => InterfaceImports,
   functions: Record<string, string>,
 ): (host: Preview2Host) => InterfaceImports {
-  return (host) => (host.grants[capability] ? granted(host.shim) : deniedInterface(capability, iface, functions));
+  // Denying interfaces hold no state: one frozen object serves every instance.
+  let denied: InterfaceImports | undefined;
+  return (host) => (host.grants[capability] ? granted(host.shim) : (denied ??= Object.freeze(deniedInterface(capability, iface, functions))));
 }
 
 interface ExitStatus {
   readonly tag: 'ok' | 'err';
 }
+
+/** wasi:cli/exit: the guest's exit becomes a thrown `WasiExit`, never `process.exit`. Stateless, so shared. */
+const EXIT: InterfaceImports = Object.freeze({
+  exit: (status: ExitStatus): never => {
+    throw new WasiExit(status.tag === 'err' ? 1 : 0);
+  },
+  exitWithCode: (code: number): never => {
+    throw new WasiExit(code);
+  },
+});
+
+const NO_TERMINAL_STDIN: InterfaceImports = Object.freeze({ getTerminalStdin: (): undefined => undefined });
+const NO_TERMINAL_STDOUT: InterfaceImports = Object.freeze({ getTerminalStdout: (): undefined => undefined });
+const NO_TERMINAL_STDERR: InterfaceImports = Object.freeze({ getTerminalStderr: (): undefined => undefined });
 
 /** `package/interface` → the import object of that interface for one grant set. */
 const INTERFACES: Readonly<Record<string, (host: Preview2Host) => InterfaceImports>> = {
@@ -126,22 +142,15 @@ const INTERFACES: Readonly<Record<string, (host: Preview2Host) => InterfaceImpor
     getArguments: (): string[] => [...host.grants.args],
     initialCwd: (): undefined => undefined,
   }),
-  'cli/exit': () => ({
-    exit: (status: ExitStatus): never => {
-      throw new WasiExit(status.tag === 'err' ? 1 : 0);
-    },
-    exitWithCode: (code: number): never => {
-      throw new WasiExit(code);
-    },
-  }),
+  'cli/exit': () => EXIT,
   'cli/stdin': (host) => ({ getStdin: () => host.stdin() }),
   'cli/stdout': (host) => ({ getStdout: () => host.stdout() }),
   'cli/stderr': (host) => ({ getStderr: () => host.stderr() }),
   'cli/terminal-input': (host) => ({ TerminalInput: host.shim.cli.terminalInput.TerminalInput }),
   'cli/terminal-output': (host) => ({ TerminalOutput: host.shim.cli.terminalOutput.TerminalOutput }),
-  'cli/terminal-stdin': () => ({ getTerminalStdin: (): undefined => undefined }),
-  'cli/terminal-stdout': () => ({ getTerminalStdout: (): undefined => undefined }),
-  'cli/terminal-stderr': () => ({ getTerminalStderr: (): undefined => undefined }),
+  'cli/terminal-stdin': () => NO_TERMINAL_STDIN,
+  'cli/terminal-stdout': () => NO_TERMINAL_STDOUT,
+  'cli/terminal-stderr': () => NO_TERMINAL_STDERR,
   'clocks/wall-clock': gated('clocks', 'wasi:clocks/wall-clock', (shim) => shim.clocks.wallClock, { now: 'now', resolution: 'resolution' }),
   'clocks/monotonic-clock': gated('clocks', 'wasi:clocks/monotonic-clock', (shim) => shim.clocks.monotonicClock, {
     now: 'now',
