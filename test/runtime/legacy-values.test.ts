@@ -349,6 +349,28 @@ describe('legacy bindings: errors before anything runs', () => {
     expect((error as LegacyError).message).toBe('resource `blob`: the C ABI of a legacy module has no resources');
   });
 
+  it('refuses handles inside function types, naming the function, the parameter and the type', async () => {
+    const streams = 'package t:t;\nworld w {\n  export pump: func(input: stream<u8>) -> u32;\n}';
+    const error = await compileLegacy(valuesBytes, { world: { wit: streams } }).catch((e: unknown) => e);
+    expect((error as LegacyError).code).toBe('LEGACY_UNSUPPORTED');
+    expect((error as LegacyError).message).toBe(
+      '`pump`: parameter `input` has type `stream<u8>`, which holds a stream handle of `u8`; ' +
+        'the C ABI of a legacy module has no resources, streams or futures (expected plain values: scalars, strings, lists, records, variants)',
+    );
+    const borrowed = [
+      'package t:t;',
+      'interface files { resource file; }',
+      'world w {',
+      '  use files.{file};',
+      '  import files;',
+      '  export size: func(f: list<borrow<file>>) -> u64;',
+      '}',
+    ].join('\n');
+    const inList = await compileLegacy(valuesBytes, { world: { wit: borrowed } }).catch((e: unknown) => e);
+    expect((inList as LegacyError).code).toBe('LEGACY_UNSUPPORTED');
+    expect((inList as LegacyError).message).toMatch(/^resource `file` in `t:t\/files`: the C ABI of a legacy module has no resources$/);
+  });
+
   it('scenario 1: an import the world does not declare is a LinkError naming it', async () => {
     const missing = readFileSync(legacy('missing-import', 'missing-import.core.wasm'));
     const wit = 'package t:t;\nworld w {\n  import host-log: func(v: s32);\n}';
