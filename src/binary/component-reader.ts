@@ -490,6 +490,10 @@ class SectionReader {
       const instanceIndex = s.u32();
       const name = s.name();
       const instance = pick(this.out.instances, instanceIndex, 'instance', instAt);
+      if (instance.kind === 'unsupported') {
+        this.placeholder(sort, instance.what);
+        return;
+      }
       // Let the type decoder add the entity to the scope's type-level spaces, then mirror it.
       s.pos = start;
       this.decoder.alias(s, this.scopes);
@@ -506,6 +510,39 @@ class SectionReader {
       return;
     }
     throw malformed(`bad alias target 0x${target.toString(16)}`, start);
+  }
+
+  /**
+   * An export of an instance the runtime cannot make (already listed as
+   * unsupported): a stand-in keeps the index spaces aligned so the rest of
+   * the binary can still be read.
+   */
+  private placeholder(sort: Sort, what: string): void {
+    const types = this.out.types;
+    switch (sort) {
+      case 'func': {
+        const type = types.add({ kind: 'func', async: false, params: [], result: null });
+        this.scope.funcs.push(type);
+        this.out.funcTypes.push(type);
+        this.out.funcs.push({ kind: 'unsupported', what });
+        return;
+      }
+      case 'type':
+        this.scope.types.push(types.add({ kind: 'resource', destructor: null }));
+        this.out.typeOrigins.push({ kind: 'defined' });
+        return;
+      case 'instance': {
+        const type = types.add({ kind: 'instance', exports: new Map() });
+        this.scope.instances.push(type);
+        this.out.instances.push({ kind: 'unsupported', what, type });
+        return;
+      }
+      case 'component':
+        this.scope.components.push(types.add({ kind: 'core' }));
+        return;
+      default:
+        return;
+    }
   }
 
   /** Records in the runtime index spaces what an alias of an instance export added. */

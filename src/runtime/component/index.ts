@@ -13,7 +13,7 @@ import { ComponentInputError, UnsupportedComponent } from './errors.js';
 import { ComponentInstance } from './instance.js';
 import { checkImports, instantiateLegacy, instantiateWithJco, isServedWasiImport, wasiImportsFor, type WasiOptions } from './seams.js';
 import { readSource, type BinarySource } from './source.js';
-import { checkWorld } from './world-check.js';
+import { checkWorld, expectedWorld } from './world-check.js';
 
 export interface InstantiateOptions {
   /** WASI 0.2 grants for the `wasi:*` imports witgen serves (deny-by-default). */
@@ -138,10 +138,13 @@ export async function instantiate(
   }
   const reason = compiled.fallbackReason ?? 'unknown reason';
   if (options.fallback === 'never') throw new UnsupportedComponent(reason);
+  // With the caller's world, the fallback checks the imports and returns exports in the same host shape.
+  const world = options.world === undefined ? undefined : expectedWorld(options.world);
   const fallback = await instantiateWithJco(compiled.bytes, imports as Record<string, unknown>, {
     reason,
     ...(options.cacheDir === undefined ? {} : { cacheDir: options.cacheDir }),
     ...(options.wasi === undefined ? {} : { wasi: options.wasi }),
+    ...(world === undefined ? {} : { world: { resolve: world.resolve, worldId: world.worldId } }),
   });
   return tag(fallback.exports, { engine: 'jco', reason });
 }

@@ -19,7 +19,8 @@ interface Side {
 /** Parsed expected worlds by WIT text and world name (bindings pass the same text for every instance). */
 const expectedCache = new Map<string, Side>();
 
-function expectedWorld(spec: { readonly wit: string; readonly world: string }): Side {
+/** The world `spec` names, resolved once per WIT text. */
+export function expectedWorld(spec: { readonly wit: string; readonly world: string }): Side {
   const key = `${spec.world}\u0000${spec.wit}`;
   let side = expectedCache.get(key);
   if (side === undefined) {
