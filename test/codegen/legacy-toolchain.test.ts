@@ -87,16 +87,7 @@ const unloadable: string[] = [];
 
 function casesOf(loaded: LoadedWit, label: string): WorldCase[] {
   return loaded.main.flatMap((pkgId) =>
-    [...(loaded.resolve.packages[pkgId]?.worlds.entries() ?? [])].map(([name, worldId]) => {
-      let plan: LegacyWorldPlan | LegacyGuestError;
-      try {
-        plan = planLegacyWorld(loaded.resolve, worldId);
-      } catch (error) {
-        if (!(error instanceof LegacyGuestError)) throw error;
-        plan = error;
-      }
-      return { label: `${label} ${name}`, loaded, worldId, plan };
-    }),
+    [...(loaded.resolve.packages[pkgId]?.worlds.entries() ?? [])].map(([name, worldId]) => caseOf(loaded, `${label} ${name}`, worldId)),
   );
 }
 
@@ -109,12 +100,49 @@ function loadCorpusEntry(name: string): LoadedWit | null {
   }
 }
 
+/**
+ * Most corpus types live in interfaces no corpus world uses: each interface
+ * with functions also gets a world of its own here, `import`ing it (added to
+ * the loaded Resolve, as the resolver would build `world w { import i; }`).
+ */
+function interfaceWorlds(loaded: LoadedWit, label: string): WorldCase[] {
+  const cases: WorldCase[] = [];
+  for (const pkgId of loaded.main) {
+    for (const [name, interfaceId] of loaded.resolve.packages[pkgId]?.interfaces ?? []) {
+      const iface = loaded.resolve.interfaces[interfaceId];
+      if (iface === undefined || iface.functions.size === 0) continue;
+      const worldId = loaded.resolve.worlds.length;
+      loaded.resolve.worlds.push({
+        name: `import-${name}`,
+        imports: [{ key: { kind: 'interface', id: interfaceId }, item: { kind: 'interface', id: interfaceId, stability: { kind: 'unknown' } } }],
+        exports: [],
+        package: pkgId,
+        docs: null,
+        stability: { kind: 'unknown' },
+      });
+      cases.push(caseOf(loaded, `${label} import-${name}`, worldId));
+    }
+  }
+  return cases;
+}
+
+function caseOf(loaded: LoadedWit, label: string, worldId: WorldId): WorldCase {
+  let plan: LegacyWorldPlan | LegacyGuestError;
+  try {
+    plan = planLegacyWorld(loaded.resolve, worldId);
+  } catch (error) {
+    if (!(error instanceof LegacyGuestError)) throw error;
+    plan = error;
+  }
+  return { label, loaded, worldId, plan };
+}
+
 const corpusCases = readdirSync(corpus)
   .filter((name) => name !== 'parse-fail' && !name.endsWith('.json') && !name.endsWith('.result'))
   .sort()
   .flatMap((name) => {
     const loaded = loadCorpusEntry(name);
-    return loaded === null ? [] : casesOf(loaded, name);
+    return loaded === null ? [] : [...casesOf(loaded, name), ...interfaceWorlds(loaded, name)];
   });
 const kinds = loadWitText(KINDS_WIT);
 const plugin = loadWit(pluginWit);
@@ -355,5 +383,29 @@ describe('legacy Rust modules with /usr/bin/rustc (wasm32-wasi)', () => {
       ['export', 'a'],
     ]);
     expect(renderLegacyRustModule(renamed)).toContain('#[link_name = "host_a"]\n    pub fn host_a();');
+  });
+});
+
+describe('legacy plans refuse what the C ABI cannot carry, naming the function and the type', () => {
+  const refusedOf = (wit: string): LegacyGuestError => {
+    const loaded = loadWitText(wit);
+    try {
+      planLegacyWorld(loaded.resolve, selectWorld(loaded, 'w'));
+    } catch (error) {
+      if (error instanceof LegacyGuestError) return error;
+      throw error;
+    }
+    throw new Error('expected a LegacyGuestError');
+  };
+
+  it('handles, futures, streams and async functions', () => {
+    const handle = refusedOf('package t:r; interface i { resource r; } world w { use i.{r}; import take: func(x: own<r>); }');
+    expect(handle.code).toBe('LEGACY_UNSUPPORTED');
+    expect(handle.message).toBe(
+      '`take` uses `own<r>`: the legacy C ABI has no form for it (expected numbers, strings, lists, records, tuples, flags, enums, variants, options and results)',
+    );
+    expect(refusedOf('package t:s; world w { export get: func() -> stream<u8>; }').message).toMatch(/^`get` uses `stream<u8>`/);
+    expect(refusedOf('package t:f; world w { import wait: func(f: future<string>); }').message).toMatch(/^`wait` uses `future<string>`/);
+    expect(refusedOf('package t:a; world w { export run: async func(); }').message).toMatch(/^`run` uses async functions/);
   });
 });

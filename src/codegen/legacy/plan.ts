@@ -189,7 +189,7 @@ class TypePlanner {
 
   private plan(id: TypeId, def: TypeDef, where: string): LegacyType {
     const kind = def.kind;
-    const describe = def.name === null ? kind.kind : `${kind.kind} \`${def.name}\``;
+    const describe = def.name === null ? `\`${this.witSpelling(id)}\`` : `${kind.kind} \`${def.name}\``;
     switch (kind.kind) {
       case 'type':
         // Aliases and `use`d types are the type they name.
@@ -384,6 +384,11 @@ class TypePlanner {
         return `result<${name(kind.ok)}, ${name(kind.err)}>`;
       case 'tuple':
         return `tuple<${kind.types.map(name).join(', ')}>`;
+      case 'handle':
+        return `${kind.handle}<${name(kind.resource)}>`;
+      case 'future':
+      case 'stream':
+        return `${kind.kind}<${name(kind.type)}>`;
       default:
         return kind.kind;
     }
