@@ -14,6 +14,19 @@ import type { Func, Resolve, WorldEntry, WorldId } from '../wit/model.js';
 import { AbiError } from './errors.js';
 import { interfaceName as componentInterfaceName } from './signature.js';
 
+/** Why a world has no legacy symbols: a bad override or module name, a resource function, or two functions on one symbol. */
+export type LegacyNameProblem = 'option' | 'resource' | 'clash';
+
+/** An AbiError (code ABI_UNSUPPORTED) that also says which legacy naming rule failed. */
+export class LegacyNameError extends AbiError {
+  constructor(
+    readonly problem: LegacyNameProblem,
+    message: string,
+  ) {
+    super('ABI_UNSUPPORTED', message);
+  }
+}
+
 /** The import module of world imports in a legacy module (what C compilers use for undefined functions). */
 export const LEGACY_IMPORT_MODULE = 'env';
 
@@ -22,13 +35,13 @@ export function legacySymbolName(witName: string, overrides?: Readonly<Record<st
   const override = overrides !== undefined && Object.hasOwn(overrides, witName) ? overrides[witName] : undefined;
   if (override !== undefined) {
     if (override.length === 0) {
-      throw new AbiError('ABI_UNSUPPORTED', `symbol override for \`${witName}\`: expected a non-empty name, found ""`);
+      throw new LegacyNameError('option', `symbol override for \`${witName}\`: expected a non-empty name, found ""`);
     }
     return override;
   }
   if (witName.startsWith('[')) {
-    throw new AbiError(
-      'ABI_UNSUPPORTED',
+    throw new LegacyNameError(
+      'resource',
       `\`${witName}\` is a resource function: the legacy C ABI has no resources (expected a freestanding function)`,
     );
   }
@@ -78,7 +91,7 @@ export function legacyWorldFunctions(
   const world = resolve.worlds[worldId];
   if (world === undefined) throw new AbiError('ABI_UNKNOWN_ITEM', `world id ${worldId} is not in the Resolve`);
   const module = options.importModule ?? LEGACY_IMPORT_MODULE;
-  if (module.length === 0) throw new AbiError('ABI_UNSUPPORTED', 'import module: expected a non-empty name, found ""');
+  if (module.length === 0) throw new LegacyNameError('option', 'import module: expected a non-empty name, found ""');
   const out: LegacyFunctionSymbol[] = [];
   const collect = (direction: 'import' | 'export', entries: readonly WorldEntry[]): void => {
     const seen = new Map<string, string>();
@@ -99,8 +112,8 @@ export function legacyWorldFunctions(
         const symbol = legacySymbolName(func.name, override === undefined ? {} : { [func.name]: override });
         const previous = seen.get(symbol);
         if (previous !== undefined) {
-          throw new AbiError(
-            'ABI_UNSUPPORTED',
+          throw new LegacyNameError(
+            'clash',
             `${direction}s \`${previous}\` and \`${where}\` both map to the core symbol \`${symbol}\`: ` +
               'expected one function per symbol; give one of them a name override',
           );

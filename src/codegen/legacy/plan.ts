@@ -15,11 +15,16 @@
  * sret), which is what `cFunctionAbi` predicts for the host.
  */
 import { cFunctionAbi, cLayout, cTypeOfWit, type CFunctionAbi, type CLayout, type CType } from '../../abi/cabi.js';
-import { AbiError } from '../../abi/errors.js';
 import { layoutOf, type ScalarKind, type UintRepr } from '../../abi/layout.js';
-import { legacyWorldFunctions, type LegacyNameOptions } from '../../abi/legacy-names.js';
+import {
+  LegacyNameError,
+  legacyWorldFunctions,
+  type LegacyFunctionSymbol,
+  type LegacyNameOptions,
+  type LegacyNameProblem,
+} from '../../abi/legacy-names.js';
 import type { Resolve, Type, TypeDef, TypeId, WorldId } from '../../wit/model.js';
-import { LegacyGuestError } from './errors.js';
+import { LegacyGuestError, type LegacyGuestErrorCode } from './errors.js';
 
 export type LegacyType =
   | { readonly kind: 'primitive'; readonly scalar: ScalarKind }
@@ -110,13 +115,12 @@ export type LegacyPlanOptions = LegacyNameOptions;
 export function planLegacyWorld(resolve: Resolve, worldId: WorldId, options: LegacyPlanOptions = {}): LegacyWorldPlan {
   const world = resolve.worlds[worldId];
   if (world === undefined) throw new LegacyGuestError('LEGACY_OPTION', `world id ${worldId} is not in the Resolve`);
-  let symbols;
+  let symbols: LegacyFunctionSymbol[];
   try {
     symbols = legacyWorldFunctions(resolve, worldId, options);
   } catch (error) {
-    if (!(error instanceof AbiError)) throw error;
-    const code = error.message.includes('both map to') ? 'LEGACY_NAME_CLASH' : error.message.includes('resource') ? 'LEGACY_UNSUPPORTED' : 'LEGACY_OPTION';
-    throw new LegacyGuestError(code, `world \`${world.name}\`: ${error.message}`);
+    if (!(error instanceof LegacyNameError)) throw error;
+    throw new LegacyGuestError(GUEST_ERROR_OF[error.problem], `world \`${world.name}\`: ${error.message}`);
   }
   const types = new TypePlanner(resolve);
   const functions = symbols.map(({ direction, interfaceName, func, module, symbol }): LegacyFunction => {
@@ -132,6 +136,12 @@ export function planLegacyWorld(resolve: Resolve, worldId: WorldId, options: Leg
   });
   return { worldName: world.name, docs: world.docs, decls: types.decls, functions };
 }
+
+const GUEST_ERROR_OF: Readonly<Record<LegacyNameProblem, LegacyGuestErrorCode>> = {
+  option: 'LEGACY_OPTION',
+  resource: 'LEGACY_UNSUPPORTED',
+  clash: 'LEGACY_NAME_CLASH',
+};
 
 function unsupported(what: string, where: string): LegacyGuestError {
   return new LegacyGuestError(
@@ -206,7 +216,7 @@ class TypePlanner {
     const shape = this.anonymousWords(def, where);
     const decl =
       def.name === null
-        ? this.shared(shape, body, id)
+        ? this.shared(shape, body, this.witSpelling(id), cTypeOfWit(this.resolve, id))
         : this.add(this.namedWords(def), def.name, def.docs, body, cTypeOfWit(this.resolve, id));
     return { kind: 'decl', decl };
   }
@@ -340,12 +350,11 @@ class TypePlanner {
   }
 
   /** An anonymous declaration, shared by every use of the same shape. */
-  private shared(shape: readonly string[], body: LegacyDeclBody, key: TypeId | string, ctype?: CType): LegacyDecl {
+  private shared(shape: readonly string[], body: LegacyDeclBody, witName: string, ctype: CType): LegacyDecl {
     const name = shape.join('_');
     const existing = this.byShape.get(name);
     if (existing !== undefined) return existing;
-    const witName = typeof key === 'string' ? key : this.witSpelling(key);
-    const decl = this.add(shape, witName, null, body, ctype ?? cTypeOfWit(this.resolve, key as TypeId));
+    const decl = this.add(shape, witName, null, body, ctype);
     this.byShape.set(name, decl);
     return decl;
   }
