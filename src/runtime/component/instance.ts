@@ -40,6 +40,8 @@ export class CallState {
   active: string | null = null;
   /** The last error thrown by a host import through the guest (see `fail`). */
   unwound: unknown = NONE;
+  /** The last error a canonical built-in raised for the guest's misuse (a bad handle): a trap. */
+  guestFault: unknown = NONE;
   readonly lent: { index: number; entry: HandleEntry }[] = [];
 
   constructor(readonly table: HandleTable) {}
@@ -61,7 +63,9 @@ export class CallState {
         return error;
       }
     }
-    if (isWasmTrap(error) || (error instanceof AbiTrap && error.reason !== 'invalid-value')) {
+    const fault = this.guestFault === error;
+    this.guestFault = NONE;
+    if (fault || isWasmTrap(error) || (error instanceof AbiTrap && error.reason !== 'invalid-value')) {
       const trap = new ComponentTrap(label, error);
       this.poisoned = trap;
       return trap;
@@ -236,18 +240,35 @@ export class ComponentInstance implements HandleOwner {
       }
       case 'resource.rep': {
         const resource = def.resource;
-        return (index: number) => table.get(index >>> 0, resource).rep;
+        return (index: number) => {
+          try {
+            return table.get(index >>> 0, resource).rep;
+          } catch (error) {
+            throw this.fault(error);
+          }
+        };
       }
       case 'resource.drop': {
         const resource = def.resource;
         return (index: number) => {
-          const entry = table.remove(index >>> 0, resource);
+          let entry: HandleEntry;
+          try {
+            entry = table.remove(index >>> 0, resource);
+          } catch (error) {
+            throw this.fault(error);
+          }
           if (!entry.own) return;
           if (resource.side === 'guest') this.guestDtors[resource.index]?.(entry.rep);
           else disposeHostObject(entry.rep);
         };
       }
     }
+  }
+
+  /** Marks `error` as the guest's fault (a trap when it reaches the export). */
+  private fault(error: unknown): unknown {
+    this.state.guestFault = error;
+    return error;
   }
 
   /** The host's implementation of a lowered import, as the trampoline calls it. */

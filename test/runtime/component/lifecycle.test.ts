@@ -22,8 +22,16 @@ import {
 
 const WIT = `package witgen:life@0.1.0;
 
+interface things {
+  resource thing {
+    constructor();
+  }
+}
+
 world life {
+  import things;
   import host-cb: func(n: u32) -> u32;
+  export bad-drop: func();
   export crash: func();
   export bump: func() -> u32;
   export call-host: func(n: u32) -> u32;
@@ -48,7 +56,10 @@ void *cabi_realloc(void *ptr, size_t old_size, size_t align, size_t new_size) {
   return grown;
 }
 
+__attribute__((import_module("witgen:life/things@0.1.0"), import_name("[resource-drop]thing"))) extern void thing_drop(int32_t);
+
 __attribute__((export_name("crash"))) void crash(void) { __builtin_trap(); }
+__attribute__((export_name("bad-drop"))) void bad_drop(void) { thing_drop(12345); }
 __attribute__((export_name("bump"))) uint32_t bump(void) { return ++count; }
 __attribute__((export_name("call-host"))) uint32_t call_host(uint32_t n) { return host_cb(n) + 1; }
 __attribute__((export_name("hello"))) uint32_t hello(void) {
@@ -60,6 +71,7 @@ __attribute__((export_name("hello"))) uint32_t hello(void) {
 
 interface Life {
   crash(): void;
+  badDrop(): void;
   bump(): number;
   callHost(n: number): number;
   hello(): number;
@@ -92,7 +104,7 @@ afterAll(() => {
 });
 
 async function fresh(hostCb: (n: number) => number = (n) => n * 2, options = {}): Promise<Life> {
-  return (await instantiate(compiled, { hostCb }, options)) as unknown as Life;
+  return (await instantiate(compiled, { hostCb, 'witgen:life/things@0.1.0': { Thing: class Thing {} } }, options)) as unknown as Life;
 }
 
 describe('traps', () => {
@@ -140,6 +152,19 @@ describe('traps', () => {
     }
   });
 
+  it('a guest dropping a handle it does not have traps', async () => {
+    const life = await fresh();
+    let trap: unknown;
+    try {
+      life.badDrop();
+    } catch (error) {
+      trap = error;
+    }
+    expect(trap).toBeInstanceOf(ComponentTrap);
+    expect((trap as Error).cause).toMatchObject({ code: 'RESOURCE_INVALID_HANDLE' });
+    expect(() => life.bump()).toThrow(expect.objectContaining({ code: 'INSTANCE_POISONED' }));
+  });
+
   it('a wrong argument from the host is an error naming the function, not a trap', async () => {
     const life = await fresh();
     expect(() => life.callHost('x' as unknown as number)).toThrow(/call-host/);
@@ -178,7 +203,8 @@ describe('instances and reuse', () => {
     const b = await fresh();
     expect([a.bump(), a.bump(), a.bump()]).toEqual([1, 2, 3]);
     expect(b.bump()).toBe(1);
-    for (let i = 0; i < 50; i++) expect((compiled.instantiateSync({ hostCb: (n: number) => n }) as unknown as Life).bump()).toBe(1);
+    const imports = { hostCb: (n: number) => n, 'witgen:life/things@0.1.0': { Thing: class Thing {} } };
+    for (let i = 0; i < 50; i++) expect((compiled.instantiateSync(imports) as unknown as Life).bump()).toBe(1);
   });
 
   it('guest stdout through the preview1 adapter reaches the host only when granted', async () => {
