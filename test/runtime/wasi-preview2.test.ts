@@ -243,6 +243,9 @@ describe.each(hosts)('WASI preview2, deny-by-default (wasi-probe guest, $name)',
     expect(bad({ env: { 'A=B': 'c' } })).toBeInstanceOf(WasiError);
     expect(bad({ args: 'one' })).toMatchObject({ message: expect.stringMatching(/`args`: expected an array of strings, found "one"/) });
     expect(bad({ stdout: 'pipe' })).toMatchObject({ message: expect.stringMatching(/`stdout`: expected 'inherit' or a function/) });
+    expect(bad({ env: ['A=B'] })).toMatchObject({ message: expect.stringMatching(/`env`: expected an object of variable names to strings, found an array/) });
+    expect(bad({ preopens: '/tmp' })).toMatchObject({ message: expect.stringMatching(/`preopens`: expected an object of guest paths to host directories, found "\/tmp"/) });
+    expect(bad({ stdin: 'text' })).toMatchObject({ message: expect.stringMatching(/`stdin`: expected a Uint8Array or 'inherit', found "text"/) });
     expect(bad({ clocks: 'yes' })).toMatchObject({ message: expect.stringMatching(/`clocks`: expected a boolean/) });
   });
 

@@ -90,16 +90,26 @@ function checkPreopen(guestPath: string, hostPath: unknown): Preopen {
   return { guestPath, hostPath: host };
 }
 
+/** A `Record<string, string>`-shaped option: a plain object (or absent). */
+function checkRecord(option: string, value: unknown, what: string): Readonly<Record<string, unknown>> {
+  if (value === undefined) return {};
+  if (typeof value !== 'object' || value === null || Array.isArray(value) || value instanceof Uint8Array) {
+    throw bad(option, what, describe(value));
+  }
+  return value as Readonly<Record<string, unknown>>;
+}
+
 /** Checks `options` and returns the grants; throws a `WASI_BAD_OPTIONS` WasiError naming the option at fault. */
 export function wasiGrants(options: WasiOptions = {}): WasiGrants {
-  const env = Object.entries(options.env ?? {}).map(([key, value]): readonly [string, string] => {
+  if (typeof options !== 'object' || options === null) throw bad('wasi', 'an object of grants', describe(options));
+  const env = Object.entries(checkRecord('env', options.env, 'an object of variable names to strings')).map(([key, value]): readonly [string, string] => {
     if (key === '' || key.includes('=') || key.includes('\0')) throw bad('env', 'variable names without `=` or NUL', describe(key));
     return [key, checkString(`env.${key}`, value, 'a string')];
   });
   const argsOption: unknown = options.args ?? [];
   if (!Array.isArray(argsOption)) throw bad('args', 'an array of strings', describe(argsOption));
   const args = argsOption.map((arg: unknown, i) => checkString(`args[${i}]`, arg, 'a string'));
-  const preopens = Object.entries(options.preopens ?? {}).map(([guest, host]) => checkPreopen(guest, host));
+  const preopens = Object.entries(checkRecord('preopens', options.preopens, 'an object of guest paths to host directories')).map(([guest, host]) => checkPreopen(guest, host));
   const stdin: unknown = options.stdin ?? new Uint8Array(0);
   if (stdin !== 'inherit' && !(stdin instanceof Uint8Array)) throw bad('stdin', "a Uint8Array or 'inherit'", describe(stdin));
   return {
