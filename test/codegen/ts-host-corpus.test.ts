@@ -14,7 +14,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { hostShape, type HostShape } from '../../src/abi/host-shape.js';
 import { generateTsHost } from '../../src/codegen/ts-host/index.js';
 import { loadWit, loadWitAsync, loadWitText, selectWorld } from '../../src/wit/load.js';
-import type { Resolve, WorldId } from '../../src/wit/model.js';
+import type { Resolve, WorldEntry, WorldId } from '../../src/wit/model.js';
 import { repoRoot } from '../cli/run-cli.js';
 
 const root = fileURLToPath(new URL('../../../shared/conformance/wit-parser', import.meta.url));
@@ -43,6 +43,35 @@ function shapeSummary(shape: HostShape): unknown {
   };
 }
 
+/**
+ * Many corpus cases define interfaces but no world. So that their types are
+ * generated too, the main package gets one more world (on a copy of the
+ * Resolve) that imports every named interface and exports the package's own.
+ */
+function withEveryInterfaceWorld(original: Resolve, main: number | undefined): Resolve {
+  const pkg = main === undefined ? undefined : original.packages[main];
+  if (main === undefined || pkg === undefined || pkg.interfaces.size === 0) return original;
+  const resolve = structuredClone(original);
+  const named = resolve.interfaces.flatMap((iface, id) => (iface.name === null || iface.package === null ? [] : [id]));
+  const entry = (id: number): WorldEntry => ({
+    key: { kind: 'interface', id },
+    item: { kind: 'interface', id, stability: { kind: 'unknown' } },
+  });
+  let name = 'every-interface';
+  while (resolve.packages[main]?.worlds.has(name)) name += '-x';
+  const worldId = resolve.worlds.length;
+  resolve.worlds.push({
+    name,
+    imports: named.map(entry),
+    exports: [...pkg.interfaces.values()].map(entry),
+    package: main,
+    docs: null,
+    stability: { kind: 'unknown' },
+  });
+  resolve.packages[main]?.worlds.set(name, worldId);
+  return resolve;
+}
+
 const out = mkdtempSync(join(tmpdir(), 'witgen-ts-host-corpus-'));
 afterAll(() => rmSync(out, { recursive: true, force: true }));
 
@@ -58,7 +87,7 @@ describe('TypeScript bindings for every corpus world', () => {
       const loaded = await loadWitAsync(join(root, name), { features: ['active'] });
       const dir = join(out, name.replace(/\.wit$/, ''));
       mkdirSync(dir, { recursive: true });
-      const resolve: Resolve = loaded.resolve;
+      const resolve: Resolve = withEveryInterfaceWorld(loaded.resolve, loaded.main[0]);
       resolve.worlds.forEach((world, worldId: WorldId) => {
         const { files } = generateTsHost(resolve, worldId, { runtimeImport: '../runtime.js' });
         for (const file of files) {

@@ -35,6 +35,7 @@ export const MODULE_TYPE_NAMES: ReadonlySet<string> = new Set([
   'Array',
   'Map',
   'Promise',
+  'Record',
   'Symbol',
   'Uint8Array',
   'Int8Array',
