@@ -251,7 +251,7 @@ describe('legacy C headers over the conformance corpus', () => {
       return `w${i}.c`;
     });
     run(CLANG, ['--target=wasm32-wasi', '-std=c11', '-Wall', '-Wextra', '-Werror', '-fsyntax-only', ...sources], dir);
-  });
+  }, 180_000);
 
   it('a guest compiled against the header imports and exports exactly the planned core signatures', () => {
     const dir = mkdtempSync(path.join(scratch, 'link-'));
@@ -272,7 +272,7 @@ describe('legacy C headers over the conformance corpus', () => {
         throw new Error(`${c.label}: ${(error as Error).message}`);
       }
     }
-  });
+  }, 180_000);
 });
 
 describe('legacy headers: the plugin world and every-kind world', () => {
