@@ -13,6 +13,7 @@ import { delimiter, join, sep } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildComponent } from '../../../src/build/index.js';
 import { loadWitText } from '../../../src/wit/index.js';
+import { kindsHost } from './kinds-host.js';
 import {
   ComponentTrap,
   compileComponent,
@@ -128,9 +129,7 @@ describe('traps', () => {
   });
 
   it('an ABI trap while lifting guest data is a ComponentTrap too (kinds guest)', async () => {
-    const { readGuest } = await import('../../guests/jco-host.js');
-    const { kindsHost } = await import('./kinds-host.js');
-    const kinds = await compileComponent(readGuest('guests/c/kinds/kinds.component.wasm'));
+    const kinds = await compileComponent(new URL('../../../guests/c/kinds/kinds.component.wasm', import.meta.url));
     for (const [name, reason] of [
       ['badChar', 'invalid-char'],
       ['badColor', 'invalid-discriminant'],
