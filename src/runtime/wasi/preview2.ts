@@ -49,12 +49,12 @@ class Preview2Host {
   }
 
   stdout(): unknown {
-    this.#stdout ??= outputStream(this.grants.stdout, () => this.shim.cli.stdout.getStdout());
+    this.#stdout ??= outputStream(this.grants.stdout, process.stdout);
     return this.#stdout;
   }
 
   stderr(): unknown {
-    this.#stderr ??= outputStream(this.grants.stderr, () => this.shim.cli.stderr.getStderr());
+    this.#stderr ??= outputStream(this.grants.stderr, process.stderr);
     return this.#stderr;
   }
 
@@ -75,9 +75,15 @@ class Preview2Host {
   }
 }
 
-function outputStream(grant: WasiOutput | undefined, inherit: () => unknown): unknown {
-  if (grant === 'inherit') return inherit();
-  return new (streamClasses().SinkOutputStream)(grant ?? discard);
+/**
+ * The guest's stdout/stderr. 'inherit' writes to the host process's stream
+ * directly (as the shim's own stdio streams do), through witgen's stream
+ * rather than the shim's process-wide one: that one is shared by every
+ * instance, and a guest dropping it would dispose it for all of them.
+ */
+function outputStream(grant: WasiOutput | undefined, processStream: NodeJS.WriteStream): unknown {
+  const sink = grant === 'inherit' ? (bytes: Uint8Array) => void processStream.write(bytes) : (grant ?? discard);
+  return new (streamClasses().SinkOutputStream)(sink);
 }
 
 function discard(): void {}

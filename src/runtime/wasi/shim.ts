@@ -49,8 +49,6 @@ type InterfaceImports = Record<string, unknown>;
 export interface NodeShim {
   readonly cli: {
     readonly stdin: { getStdin(): ShimResource };
-    readonly stdout: { getStdout(): ShimResource };
-    readonly stderr: { getStderr(): ShimResource };
     readonly terminalInput: { readonly TerminalInput: ShimClass<ShimResource> };
     readonly terminalOutput: { readonly TerminalOutput: ShimClass<ShimResource> };
   };
