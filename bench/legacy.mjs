@@ -14,8 +14,9 @@
  *
  * Method as bench/host.mjs: one fresh loop function per (call, side), batch
  * sizes for about BATCH_MS, warm-up, then ROUNDS rounds alternating the
- * sides; medians in ns per call. Target (issue 5): witgen within 1.5x of the
- * hand-written marshalling.
+ * sides; medians in ns of process CPU time per call (CPU time, not wall
+ * time, so other processes on a shared machine weigh less). Target (issue 5):
+ * witgen within 1.5x of the hand-written marshalling.
  *
  * The legacy API is taken from dist (run `npm run build` first); while
  * dist does not export it, src/runtime/legacy is bundled on the fly with
@@ -28,7 +29,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const root = join(here, '..');
-const ROUNDS = Number(process.env.LEGACY_BENCH_ROUNDS ?? 11);
+const ROUNDS = Number(process.env.LEGACY_BENCH_ROUNDS ?? 21);
 const BATCH_MS = Number(process.env.LEGACY_BENCH_BATCH_MS ?? 8);
 const WARMUP_MS = 60;
 const TARGET = 1.5;
@@ -152,6 +153,15 @@ function calibrate(loop, fn) {
   return Math.max(1, Math.round(BATCH_MS / Math.max(perCall, 1e-6)));
 }
 
+/**
+ * Microseconds of CPU this process used: on a shared machine, time spent
+ * descheduled while other processes run is not part of a call's cost.
+ */
+function cpuMicros() {
+  const { user, system } = process.cpuUsage();
+  return user + system;
+}
+
 function timeRow(fns) {
   const runners = fns.map((fn) => {
     const loop = makeLoop();
@@ -159,9 +169,9 @@ function timeRow(fns) {
   });
   for (let round = 0; round < ROUNDS; round++) {
     for (const runner of runners) {
-      const start = performance.now();
+      const start = cpuMicros();
       runner.loop(runner.fn, runner.k);
-      runner.samples.push(((performance.now() - start) * 1e6) / runner.k);
+      runner.samples.push(((cpuMicros() - start) * 1e3) / runner.k);
     }
   }
   return runners.map((r) => median(r.samples));
@@ -194,7 +204,7 @@ const rows = [
   { name: 'echo(string) 16 B', hand: () => hand.echo(s16), witgen: () => witgen.echo(s16) },
 ];
 
-console.log(`legacy C-ABI bindings (guests/legacy/c/values), Node ${process.version}, medians of ${ROUNDS} rounds`);
+console.log(`legacy C-ABI bindings (guests/legacy/c/values), Node ${process.version}, CPU-time medians of ${ROUNDS} rounds`);
 console.log(`witgen from ${from}\n`);
 const header = ['call', 'raw core', 'hand-written', 'witgen', 'witgen / hand', `target <= ${TARGET}x`];
 const table = [header];

@@ -102,6 +102,10 @@ describe('legacy values guest: every kind both ways', () => {
       { numRuns: 200 },
     );
     expect(v.echo('')).toBe('');
+    const lone = trapOf(() => v.echo('ok \ud800'));
+    expect([lone.func, lone.reason]).toEqual(['echo', 'invalid-value']);
+    expect(lone.message).toContain('lone surrogate');
+    expect(trapOf(() => v.echo(7 as unknown as string)).message).toContain('expected a string');
     const long = 'ünïcödé €'.repeat(2000);
     expect(v.echo(long)).toBe(long);
   });

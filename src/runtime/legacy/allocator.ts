@@ -21,7 +21,7 @@
  */
 import { formatCoreFuncType } from '../../abi/core-types.js';
 import type { Layout } from '../../abi/layout.js';
-import type { AbiInstance } from '../../abi/lift-lower/runtime.js';
+import { rt, type AbiInstance, type CallContext } from '../../abi/lift-lower/runtime.js';
 import type { CoreModuleInfo, FuncType } from '../../binary/reader.js';
 import type { WasmMemory } from '../core/wasm-api.js';
 import { LegacyError } from './errors.js';
@@ -134,6 +134,16 @@ export function requireAllocator(choice: AllocatorChoice | null, needing: readon
 
 type Fn = (...args: number[]) => unknown;
 
+/** Up to this many UTF-16 units, a string argument gets one worst-case block (see `storeString`). */
+const DIRECT_STRING_UNITS = 4096;
+const encoder = new TextEncoder();
+const LONE_SURROGATE = /\p{Cs}/u;
+const nativeWellFormed = (String.prototype as { isWellFormed?: (this: string) => boolean }).isWellFormed;
+
+function isWellFormed(text: string): boolean {
+  return nativeWellFormed !== undefined ? nativeWellFormed.call(text) : !LONE_SURROGATE.test(text);
+}
+
 /** Where the instance's memory and exports are found once it exists. */
 export interface InstanceSlot {
   exports: Readonly<Record<string, unknown>> | null;
@@ -197,6 +207,35 @@ export class GuestHeap {
       throw new LegacyError('LEGACY_NO_ALLOCATOR', `the guest allocator \`${this.choice.alloc}\` returned NULL for ${size} bytes`);
     }
     return ptr >>> 0;
+  }
+
+  /**
+   * Stores string `value` as a `{ ptr, len }` pair at `at` for an export's
+   * argument: one tracked block of the UTF-8 worst case (3 bytes per UTF-16
+   * unit) filled by encodeInto, instead of the grow-and-shrink reallocs of
+   * the general path, which a short-lived argument does not need. Long
+   * strings take the general path (no 3x over-allocation).
+   */
+  storeString(func: string, cx: CallContext, value: unknown, at: number): void {
+    if (typeof value !== 'string') rt.invalid(func, 'a string', value);
+    const text = value as string;
+    const units = text.length;
+    let ptr: number;
+    let written: number;
+    if (units > DIRECT_STRING_UNITS) {
+      [ptr, written] = rt.lowerString(func, cx, 'utf8', text);
+    } else {
+      const capacity = units * 3;
+      ptr = this.alloc(capacity, 1);
+      this.owned.push(ptr);
+      rt.refresh(cx);
+      rt.check(func, cx, ptr, 1, capacity);
+      written = encoder.encodeInto(text, cx.u8.subarray(ptr, ptr + capacity)).written;
+      // ASCII takes one byte per unit; otherwise make sure no lone surrogate became U+FFFD.
+      if (written !== units && !isWellFormed(text)) rt.invalid(func, 'a string without lone surrogates', text);
+    }
+    cx.dv.setUint32(at, ptr, true);
+    cx.dv.setUint32(at + 4, written, true);
   }
 
   /** Frees one block (nothing when the allocator has no free). */

@@ -20,7 +20,7 @@
  */
 import { alignTo } from '../../abi/layout.js';
 import { Emitter } from '../../abi/lift-lower/emit.js';
-import { callContext, rt, type AbiInstance } from '../../abi/lift-lower/runtime.js';
+import { callContext, rt, type AbiInstance, type CallContext } from '../../abi/lift-lower/runtime.js';
 import type { LegacyFunctionPlan } from './plan.js';
 import { allocates } from './plan.js';
 
@@ -32,6 +32,8 @@ export interface ExportHooks {
   release(mark: number): void;
   /** Frees one guest block (nothing for NULL or without a free export). */
   free(ptr: number): void;
+  /** Stores a string argument as `{ ptr, len }` at `at` (allocation tracked, freed by `release`). */
+  storeString(func: string, cx: CallContext, value: unknown, at: number): void;
   /** Frees the strings/lists inside the result at `ptr` (caller-owned results); `cx.dv` views current memory. */
   freeResult(cx: { readonly dv: DataView }, ptr: number): void;
   /** Wraps a wasm trap into a LegacyTrap naming the export; other errors pass through. */
@@ -111,7 +113,9 @@ export function compileLegacyExport(plan: LegacyFunctionPlan, freesResult: boole
     } else if (p.passing.kind === 'indirect') {
       const q = em.fresh('q');
       body.push(`const ${q} = frame + ${(frame.params[i] as FrameSlot).offset};`);
-      em.store(p.layout, v, q, body);
+      // A string argument (the common case) takes the heap's one-block path.
+      if (p.layout.kind === 'string') body.push(`hooks.storeString(FN, cx, ${v}, ${q});`);
+      else em.store(p.layout, v, q, body);
       coreArgs.push(q);
     }
   });

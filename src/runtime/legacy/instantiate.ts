@@ -255,6 +255,7 @@ export class LegacyModule {
         owned: heap.owned,
         release: (mark) => heap.release(mark),
         free: (ptr) => heap.free(ptr),
+        storeString: (func, cx, value, at) => heap.storeString(func, cx, value, at),
         freeResult: (cx, ptr) => {
           if (layout !== undefined) heap.freeValue(cx.dv, layout, ptr);
         },
