@@ -166,14 +166,14 @@ describe('generateTsHost: Imports and Exports follow hostShape', () => {
     expect(text).toMatch(/export interface Exports \{[\s\S]*\n  store: \{\n[\s\S]*    Counter: CounterClass;\n  \};\n\}/);
   });
 
-  it('an interface of types only is an optional empty key', () => {
+  it('an interface of types only is an empty object under its key', () => {
     const out = code(
       fromText(`package a:b;
 interface t { record r { x: u8 } }
 interface f { use t.{r}; get: func() -> r; }
 world w { import t; export f; }`),
     );
-    expect(out).toContain("'a:b/t'?: Record<string, never>;");
+    expect(out).toContain("'a:b/t': Record<string, never>;");
     expect(out).toContain('f: {\n    get(): R;\n  };');
   });
 

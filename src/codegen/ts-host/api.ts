@@ -87,8 +87,8 @@ export function writeApi(
       const empty = group.functions.length === 0 && group.resources.length === 0;
       out.doc(iface?.docs, `\`${group.witName}\``);
       if (empty) {
-        // An interface of types only: nothing to provide or call.
-        out.line(`${propertyKey(group.key)}?: Record<string, never>;`);
+        // An interface of types only: nothing in it, but the key is there (the runtime checks every import key).
+        out.line(`${propertyKey(group.key)}: Record<string, never>;`);
         continue;
       }
       out.block(`${propertyKey(group.key)}: {`, () => writeMembers(types, side, group, out), '};');
