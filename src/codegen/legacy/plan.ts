@@ -213,11 +213,11 @@ class TypePlanner {
         break;
     }
     const body = this.body(id, def, where);
-    const shape = this.anonymousWords(def, where);
+    const ctype = cTypeOfWit(this.resolve, id);
     const decl =
       def.name === null
-        ? this.shared(shape, body, this.witSpelling(id), cTypeOfWit(this.resolve, id))
-        : this.add(this.namedWords(def), def.name, def.docs, body, cTypeOfWit(this.resolve, id));
+        ? this.shared(this.anonymousWords(def, where), body, this.witSpelling(id), ctype)
+        : this.add(this.namedWords(def), def.name, def.docs, body, ctype);
     return { kind: 'decl', decl };
   }
 
