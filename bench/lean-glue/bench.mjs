@@ -23,6 +23,20 @@
 const encoder = new TextEncoder();
 const decoder = new TextDecoder('utf-8', { fatal: true });
 
+/**
+ * A plain array of u32 into memory, each element checked: its own function,
+ * so its element loads only ever see arrays (`sum` also takes typed arrays).
+ */
+function storeU32Array(xs, view, base) {
+  if (!Array.isArray(xs)) throw new TypeError('sum xs: expected a Uint32Array or an array of u32');
+  const len = xs.length;
+  for (let i = 0; i < len; i++) {
+    const x = xs[i];
+    if (x !== x >>> 0) throw new TypeError(`sum xs[${i}]: expected a u32, found ${String(x)}`);
+    view[base + i] = x;
+  }
+}
+
 /** A synchronous instance of the bench core module with hand-written glue around its exports. */
 export function instantiateLean(module, host) {
   const hostInc = host.hostInc;
@@ -105,18 +119,8 @@ export function instantiateLean(module, host) {
       const ptr = realloc(0, 0, 4, len * 4);
       if (u32.length === 0) refresh();
       if ((ptr & 3) !== 0 || ptr + len * 4 > u8.length) throw new RangeError('sum: cabi_realloc returned a bad pointer');
-      if (xs instanceof Uint32Array) {
-        u32.set(xs, ptr >>> 2);
-      } else {
-        if (!Array.isArray(xs)) throw new TypeError('sum xs: expected a Uint32Array or an array of u32');
-        const view = u32;
-        const base = ptr >>> 2;
-        for (let i = 0; i < len; i++) {
-          const x = xs[i];
-          if (x !== x >>> 0) throw new TypeError(`sum xs[${i}]: expected a u32, found ${String(x)}`);
-          view[base + i] = x;
-        }
-      }
+      if (xs instanceof Uint32Array) u32.set(xs, ptr >>> 2);
+      else storeU32Array(xs, u32, ptr >>> 2);
       return coreSum(ptr, len) >>> 0;
     },
 
