@@ -53,7 +53,7 @@ if (typeof globalThis.gc !== 'function') {
 const ROUNDS = Number(process.env.HOST_BENCH_ROUNDS ?? 11);
 const BATCH_MS = Number(process.env.HOST_BENCH_BATCH_MS ?? 8);
 const WARMUP_MS = 60;
-const INSTANCE_ROUNDS = 7;
+const INSTANCE_ROUNDS = 11;
 const INSTANCES = 200;
 const TARGET_LEAN = 2;
 const TARGET_JCO_ADD = 100;
