@@ -6,8 +6,10 @@
  * and stdio unless told otherwise. witgen never touches those globals: every
  * call of `wasiImportsFor` builds a fresh set of import objects closed over
  * its own grants, reusing only the shim's stateless parts (resource classes,
- * clocks, randomness, the filesystem through `createFilesystem`). Two
- * instances with different grants therefore never see each other's.
+ * clocks, randomness, the filesystem through `createFilesystem`); stdio are
+ * witgen's own streams (streams.ts), except an inherited stdin, which is the
+ * shim's reader of the process's stdin. Two instances with different grants
+ * therefore never see each other's.
  *
  * What a guest gets without grants:
  * - environment: no variables, no arguments, no initial cwd;
