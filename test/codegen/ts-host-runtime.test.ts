@@ -31,6 +31,23 @@ interface PluginBindings {
   WORLD: { wit: string; world: string };
 }
 
+interface Counter {
+  inc(by: number): number;
+  value(): number;
+  [Symbol.dispose](): void;
+}
+interface KindsBindings {
+  instantiate(
+    source: Uint8Array,
+    imports: object,
+  ): Promise<{
+    drain(name: string, items: string[]): number;
+    relayOptopt(v: unknown): unknown;
+    echoRes(v: { tag: 'ok'; val: number }): number;
+    counters: { Counter: { new (start: number): Counter; merge(a: Counter, b: Counter): Counter } };
+  }>;
+}
+
 describe('generated bindings on the real runtime', () => {
   it('the runtime accepts what the generated instantiate passes (the agreed signature)', () => {
     expectTypeOf<Parameters<typeof Runtime.instantiate>[1]>().toEqualTypeOf<object>();
@@ -64,5 +81,48 @@ describe('generated bindings on the real runtime', () => {
     exports.triggerHostCalls(4);
     expect(logged).toEqual([8]);
     expect(shared).toBe(10 + 4 + 5);
+  });
+
+  it('kinds world: the Imports shape (host class for an imported resource, types-only key) and exported resource classes', async () => {
+    const loaded = loadWit(join(repoRoot, 'guests/c/kinds/kinds.wit'));
+    const runtimeImport = relative(dir, join(repoRoot, 'src/runtime/index.js')).split('\\').join('/');
+    const { files } = generateTsHost(loaded.resolve, selectWorld(loaded, 'kinds'), { runtimeImport });
+    writeFileSync(join(dir, 'kinds.ts'), files[0]?.content ?? '');
+    const bindings = (await import(join(dir, 'kinds.ts'))) as KindsBindings;
+
+    const written: string[] = [];
+    class Sink {
+      constructor(readonly name: string) {}
+      write(text: string): void {
+        written.push(`${this.name}:${text}`);
+      }
+      count(): number {
+        return written.length;
+      }
+    }
+    const identity = (v: unknown): unknown => v;
+    const imports: Record<string, unknown> = {
+      'witgen:kinds/sinks@0.1.0': { Sink },
+      'witgen:kinds/types@0.1.0': {},
+      passRes: (v: { tag: string; val: unknown }) => {
+        if (v.tag === 'ok') return v.val;
+        throw { payload: v.val };
+      },
+    };
+    for (const kind of ['bool', 'u8', 's8', 'u16', 's16', 'u32', 's32', 'u64', 's64', 'f32', 'f64', 'char', 'string', 'bytes', 'strings', 'rec', 'var', 'color', 'perms', 'opt', 'optopt', 'tup']) {
+      imports[`pass${kind.charAt(0).toUpperCase()}${kind.slice(1)}`] = identity;
+    }
+    const exports = await bindings.instantiate(readFileSync(join(repoRoot, 'guests/c/kinds/kinds.component.wasm')), imports);
+    expect(exports.drain('s', ['a', 'b'])).toBe(2);
+    expect(written).toEqual(['s:a', 's:b']);
+    expect(exports.relayOptopt({ tag: 'some', val: undefined })).toEqual({ tag: 'some', val: undefined });
+    expect(exports.echoRes({ tag: 'ok', val: 7 })).toBe(7);
+    const { Counter } = exports.counters;
+    const counter = new Counter(5);
+    expect(counter.inc(2)).toBe(7);
+    const merged = Counter.merge(counter, new Counter(1));
+    expect(merged.value()).toBe(8);
+    merged[Symbol.dispose]();
+    counter[Symbol.dispose]();
   });
 });
