@@ -3,7 +3,7 @@
  * and the scenario-5 plugin component, forced through jco, with witgen's
  * import/export shape, deny-by-default WASI, and the on-disk transpile cache.
  */
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve as resolvePath } from 'node:path';
 import { parse } from '@bytecodealliance/jco';
@@ -81,6 +81,7 @@ describe('instantiateWithJco: a nested component', () => {
         'component.core.wasm',
         'component.js',
         'witgen-manifest.json',
+        'world.wit',
       ]);
       // Instances are separate: each calls its own host function.
       expect((first.exports.addDoubled as (a: number, b: number) => number)(1, 2)).toBe(3);
@@ -99,21 +100,46 @@ describe('instantiateWithJco: a nested component', () => {
     expect((error as ImportsError).message).toContain('did you mean `hostDouble`?');
   });
 
-  it('maps imports by name when no world is given', async () => {
+  it('without a world, checks and shapes by the world the component declares', async () => {
     const instance = await instantiateWithJco(nested, { hostDouble: (v: number) => v * 10 }, { reason: 'nested', cacheDir });
+    expect(Object.keys(instance.exports)).toEqual(['addDoubled']);
     expect((instance.exports.addDoubled as (a: number, b: number) => number)(1, 1)).toBe(20);
-  });
-
-  it('without a world, lists every import jco would read that the imports object lacks', async () => {
     const error = await instantiateWithJco(nested, { hostDoubl: () => 0 }, { reason: 'nested', cacheDir }).then(
       () => null,
       (e: unknown) => e,
     );
-    expect(error).toBeInstanceOf(FallbackError);
-    expect((error as FallbackError).code).toBe('FALLBACK_IMPORTS');
-    expect((error as FallbackError).message).toBe(
-      "the component imports `host-double`, which neither the imports object nor witgen's WASI provides (running through jco because: nested)",
-    );
+    expect(error).toBeInstanceOf(ImportsError);
+    expect((error as ImportsError).message.split('\n')).toEqual([
+      'invalid imports (2 problems):',
+      '  missing `hostDouble`: expected host-double: func(v: u32) -> u32',
+      '  unexpected `hostDoubl`: the world has no such import (found function hostDoubl); did you mean `hostDouble`?',
+    ]);
+  });
+
+  it('with a cache entry that has no world, maps imports by name and lists the missing ones', async () => {
+    const source = join(cacheDir, cacheKey(nested));
+    const other = mkdtempSync(join(tmpdir(), 'witgen-fallback-noworld-'));
+    try {
+      const entry = join(other, cacheKey(nested));
+      cpSync(source, entry, { recursive: true });
+      rmSync(join(entry, 'world.wit'));
+      const manifestPath = join(entry, 'witgen-manifest.json');
+      writeFileSync(manifestPath, JSON.stringify({ ...JSON.parse(readFileSync(manifestPath, 'utf8')), world: false }));
+      const instance = await instantiateWithJco(nested, { hostDouble: (v: number) => v * 3 }, { reason: 'nested', cacheDir: other });
+      expect(instance.transpile.cached).toBe(true);
+      expect((instance.exports.addDoubled as (a: number, b: number) => number)(1, 1)).toBe(6);
+      const error = await instantiateWithJco(nested, { hostDoubl: () => 0 }, { reason: 'nested', cacheDir: other }).then(
+        () => null,
+        (e: unknown) => e,
+      );
+      expect(error).toBeInstanceOf(FallbackError);
+      expect((error as FallbackError).code).toBe('FALLBACK_IMPORTS');
+      expect((error as FallbackError).message).toBe(
+        "the component imports `host-double`, which neither the imports object nor witgen's WASI provides (running through jco because: nested)",
+      );
+    } finally {
+      rmSync(other, { recursive: true, force: true });
+    }
   });
 
   it('names the reason when jco cannot transpile the bytes', async () => {

@@ -5,8 +5,9 @@
  *
  * Layout: `<cacheDir>/<sha256 of jco version + component bytes>/` holding
  * jco's files (`component.js`, `component.core*.wasm`, ...) and
- * `witgen-manifest.json` (the import specifiers and exports jco reported),
- * written last: an entry without a manifest is incomplete and is rebuilt.
+ * `world.wit` (the component's own world as WIT text, from jco's
+ * `componentWit`, when it has one) and `witgen-manifest.json` (the import
+ * specifiers and exports jco reported), written last: an entry without a manifest is incomplete and is rebuilt.
  * An entry is built in a temporary sibling folder and renamed into place, so
  * concurrent processes never see half-written files.
  *
@@ -19,7 +20,7 @@ import { accessSync, constants, existsSync, mkdirSync, readFileSync, renameSync,
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
-import { transpile } from '@bytecodealliance/jco';
+import { componentWit, transpile } from '@bytecodealliance/jco';
 import { FallbackError } from './errors.js';
 
 /** The module name jco gives the transpiled files (`component.js`). */
@@ -33,6 +34,8 @@ export interface Transpiled {
   readonly imports: readonly string[];
   /** Export names of the instance with their kind (`function` or `instance`). */
   readonly exports: readonly (readonly [string, string])[];
+  /** The component's world as WIT text (package `root:component`, world `root`), or null when jco could not print it. */
+  readonly witText: string | null;
   /** Whether the files came from the cache (jco did not run). */
   readonly cached: boolean;
   /** Milliseconds spent transpiling or reading the cache entry. */
@@ -42,7 +45,11 @@ export interface Transpiled {
 interface Manifest {
   readonly imports: string[];
   readonly exports: [string, string][];
+  /** Whether `world.wit` was written. */
+  readonly world: boolean;
 }
+
+const WORLD_FILE = 'world.wit';
 
 /** The folder used when none is given (see the module comment). */
 export function defaultCacheDir(): string {
@@ -93,7 +100,8 @@ export async function transpileCached(bytes: Uint8Array, cacheDir: string, reaso
   const manifestPath = join(dir, MANIFEST);
   if (existsSync(manifestPath)) {
     const manifest = JSON.parse(readFileSync(manifestPath, 'utf8')) as Manifest;
-    return { dir, ...manifest, cached: true, ms: performance.now() - start };
+    const witText = manifest.world ? readFileSync(join(dir, WORLD_FILE), 'utf8') : null;
+    return { dir, imports: manifest.imports, exports: manifest.exports, witText, cached: true, ms: performance.now() - start };
   }
   let output: Awaited<ReturnType<typeof transpile>>;
   try {
@@ -104,9 +112,12 @@ export async function transpileCached(bytes: Uint8Array, cacheDir: string, reaso
       cause: error,
     });
   }
+  // The world lets the fallback check and shape imports when the caller has no WIT; optional.
+  const witText = await componentWit(bytes).catch(() => null);
   const manifest: Manifest = {
     imports: [...output.imports],
     exports: output.exports.map(([name, kind]): [string, string] => [name, String(kind)]),
+    world: witText !== null,
   };
   const staging = `${dir}.tmp-${process.pid}-${Math.random().toString(36).slice(2)}`;
   for (const [file, content] of Object.entries(output.files)) {
@@ -116,6 +127,7 @@ export async function transpileCached(bytes: Uint8Array, cacheDir: string, reaso
     mkdirSync(dirname(path), { recursive: true });
     writeFileSync(path, content);
   }
+  if (witText !== null) writeFileSync(join(staging, WORLD_FILE), witText);
   writeFileSync(join(staging, MANIFEST), JSON.stringify(manifest));
   try {
     renameSync(staging, dir);
@@ -124,5 +136,5 @@ export async function transpileCached(bytes: Uint8Array, cacheDir: string, reaso
     rmSync(staging, { recursive: true, force: true });
     if (!existsSync(manifestPath)) throw error;
   }
-  return { dir, ...manifest, cached: false, ms: performance.now() - start };
+  return { dir, imports: manifest.imports, exports: manifest.exports, witText, cached: false, ms: performance.now() - start };
 }

@@ -11,6 +11,8 @@ import { pathToFileURL } from 'node:url';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { hostShape, type HostShape } from '../../abi/host-shape.js';
+import { camelCase } from '../../abi/lift-lower/js-names.js';
+import { loadWitText, selectWorld } from '../../wit/load.js';
 import type { Resolve, WorldId } from '../../wit/model.js';
 import { checkImports } from '../component/check-imports.js';
 import { wasmApi, type WasmModule } from '../core/wasm-api.js';
@@ -28,12 +30,15 @@ export interface JcoFallbackOptions {
   /** WASI grants, deny-by-default as on the main path. */
   readonly wasi?: WasiOptions;
   /**
-   * The component's world. With it the imports are checked against the
-   * world first (`ImportsError`) and mapped by the host shape, and the
-   * exports object has exactly the host shape's keys; without it, imports
-   * are matched by name and jco's exports are returned as they are.
+   * The component's world. The imports are checked against it
+   * (`ImportsError`, before transpiling) and mapped by its host shape, and
+   * the exports object has exactly the host shape's keys. Without it the
+   * world the component itself declares is used (printed by jco's
+   * `componentWit`, kept in the cache entry); when witgen cannot read that
+   * (jco prints no packages the world depends on), imports are matched by
+   * name and the exports are the ones jco lists.
    */
-  readonly world?: { readonly resolve: Resolve; readonly worldId: WorldId };
+  readonly world?: World;
 }
 
 export interface JcoInstance {
@@ -55,8 +60,12 @@ interface TranspiledModule {
   ): Promise<Record<string, unknown>>;
 }
 
+type World = { readonly resolve: Resolve; readonly worldId: WorldId };
+
 interface Loaded {
   readonly transpiled: Transpiled;
+  /** The component's own world, from the cache entry's WIT text; null when it has none witgen can read. */
+  readonly world: World | null;
   readonly module: TranspiledModule;
   readonly getCoreModule: (path: string) => Promise<WasmModule>;
 }
@@ -71,14 +80,13 @@ export async function instantiateWithJco(
   options: JcoFallbackOptions,
 ): Promise<JcoInstance> {
   const { reason } = options;
-  const shape: HostShape | null = options.world ? hostShape(options.world.resolve, options.world.worldId) : null;
-  if (options.world && shape !== null) {
-    // Before the (possibly slow) transpile: WASI interfaces witgen serves need not be in `imports`.
-    const provided = new Set(shape.imports.filter((g) => isWasiSpecifier(g.witName)).map((g) => g.witName));
-    checkImports(options.world.resolve, options.world.worldId, imports, { provided });
-  }
+  // Given a world, check before the (possibly slow) transpile.
+  if (options.world) checkAgainst(options.world, imports);
   const loaded = await load(bytes, options.cacheDir ?? defaultCacheDir(), reason);
   const { transpiled } = loaded;
+  const world = options.world ?? loaded.world;
+  if (!options.world && world !== null) checkAgainst(world, imports);
+  const shape: HostShape | null = world === null ? null : hostShape(world.resolve, world.worldId);
   const userKeys = Object.keys(imports);
   const sources = new Map<string, ImportSource>(
     transpiled.imports.map((s) => [s, importSource(s, shape, userKeys, isWasiSpecifier)]),
@@ -102,11 +110,46 @@ export async function instantiateWithJco(
     throw new FallbackError('FALLBACK_INSTANTIATE_FAILED', reason, `jco's instantiation failed: ${detail}`, { cause: error });
   }
   return {
-    exports: shape === null ? exports : witgenExports(shape, exports),
+    exports: shape === null ? listedExports(transpiled, exports) : witgenExports(shape, exports),
     engine: 'jco',
     reason,
     transpile: { cached: transpiled.cached, ms: transpiled.ms, dir: transpiled.dir },
   };
+}
+
+/**
+ * Without a world: the exports jco lists (it also puts each exported
+ * interface under its full name, which witgen's shape has only on a clash).
+ */
+function listedExports(transpiled: Transpiled, exports: Record<string, unknown>): Record<string, unknown> {
+  const names = transpiled.exports.map(([name]) => name);
+  const shortOf = (name: string): string | null => {
+    const match = /^[^/]+:[^/]+\/([^@]+)(@.*)?$/.exec(name);
+    return match?.[1] === undefined ? null : camelCase(match[1]);
+  };
+  const kept = names.filter((name) => {
+    const short = shortOf(name);
+    return short === null || !names.includes(short) || exports[short] !== exports[name];
+  });
+  return Object.fromEntries(kept.map((name) => [name, exports[name]]));
+}
+
+/** Throws `ImportsError` for every problem of `imports` in `world`; WASI interfaces witgen serves need not be there. */
+function checkAgainst(world: World, imports: Readonly<Record<string, unknown>>): void {
+  const shape = hostShape(world.resolve, world.worldId);
+  const provided = new Set(shape.imports.filter((g) => isWasiSpecifier(g.witName)).map((g) => g.witName));
+  checkImports(world.resolve, world.worldId, imports, { provided });
+}
+
+/** The world `witText` declares (jco prints one world, `root`), or null when witgen cannot read it. */
+function worldOf(witText: string | null): World | null {
+  if (witText === null) return null;
+  try {
+    const loaded = loadWitText(witText, { path: 'component-world.wit' });
+    return { resolve: loaded.resolve, worldId: selectWorld(loaded) };
+  } catch {
+    return null;
+  }
 }
 
 /** Whether `imports` holds what `source` points at: a function for a world-level import, an object for an interface. */
@@ -153,5 +196,5 @@ async function importTranspiled(transpiled: Transpiled): Promise<Loaded> {
     }
     return core;
   };
-  return { transpiled, module, getCoreModule };
+  return { transpiled, world: worldOf(transpiled.witText), module, getCoreModule };
 }
