@@ -17,6 +17,7 @@ import {
   WorldMismatchError,
 } from '../../../src/runtime/component/index.js';
 import { repoRoot } from '../../guests/jco-host.js';
+import { kindsHost } from './kinds-host.js';
 
 const componentPath = resolve(repoRoot, 'guests/c/plugin/plugin.component.wasm');
 const legacyPath = resolve(repoRoot, 'guests/legacy/c/plugin/plugin.core.wasm');
@@ -64,6 +65,16 @@ describe('options.world', () => {
   it('accepts a component that matches the world', async () => {
     const plugin = (await instantiate(componentPath, pluginHost().imports, { world })) as unknown as Plugin;
     expect(plugin.pointAdd({ x: 1, y: 2 }, { x: 3, y: 4 })).toEqual({ x: 4, y: 6 });
+  });
+
+  it('accepts components matching worlds with interfaces, resources and used types (kinds, kinds-bindgen)', async () => {
+    for (const dir of ['kinds', 'kinds-bindgen']) {
+      const wit = readFileSync(resolve(repoRoot, `guests/c/${dir}/kinds.wit`), 'utf8');
+      const compiled = await compileComponent(resolve(repoRoot, `guests/c/${dir}/${dir}.component.wasm`));
+      const pkg = dir === 'kinds' ? 'witgen:kinds' : 'witgen:kinds-bindgen';
+      const exports = (await instantiate(compiled, kindsHost(pkg, compiled.importNames).imports, { world: { wit, world: 'kinds' } })) as Record<string, (...a: unknown[]) => unknown>;
+      expect(exports['echoString']?.('ok')).toBe('ok');
+    }
   });
 
   it('lists every difference between the world and the component', async () => {
