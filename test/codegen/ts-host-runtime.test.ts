@@ -7,7 +7,7 @@
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { afterAll, describe, expect, expectTypeOf, it } from 'vitest';
-import { generateTsHost } from '../../src/codegen/ts-host/index.js';
+import { generateTsHost, type TsHostOptions } from '../../src/codegen/ts-host/index.js';
 import type * as Runtime from '../../src/runtime/index.js';
 import { loadWit, selectWorld } from '../../src/wit/load.js';
 import type * as Agreed from '../fixtures/ts-host/runtime.js';
@@ -56,31 +56,53 @@ describe('generated bindings on the real runtime', () => {
     expectTypeOf<Awaited<ReturnType<typeof Runtime.instantiate>>>().toEqualTypeOf<Record<string, unknown>>();
   });
 
-  it('plugin world: host state through imports, u64 as bigint, records both ways', async () => {
+  /** One host implementation of the plugin world, with its state. */
+  function pluginHost() {
+    const state = { shared: 10, logged: [] as number[] };
+    const imports = {
+      hostLogValue: (v: number) => {
+        state.logged.push(v);
+      },
+      hostGetSharedValue: () => state.shared,
+      hostSetSharedValue: (v: number) => {
+        state.shared = v;
+      },
+    };
+    return { state, imports };
+  }
+
+  async function pluginBindings(name: string, options: TsHostOptions): Promise<PluginBindings> {
     const loaded = loadWit(join(repoRoot, 'wit/plugin.wit'));
     const runtimeImport = relative(dir, join(repoRoot, 'src/runtime/index.js')).split('\\').join('/');
-    const { files } = generateTsHost(loaded.resolve, selectWorld(loaded, 'plugin'), { runtimeImport });
-    const file = files[0];
-    expect(file?.path).toBe('plugin.ts');
-    writeFileSync(join(dir, 'plugin.ts'), file?.content ?? '');
-    const bindings = (await import(join(dir, 'plugin.ts'))) as PluginBindings;
-    expect(bindings.WORLD.world).toBe('witgen:example/plugin@0.1.0');
+    const { files } = generateTsHost(loaded.resolve, selectWorld(loaded, 'plugin'), { runtimeImport, ...options });
+    expect(files[0]?.path).toBe('plugin.ts');
+    writeFileSync(join(dir, name), files[0]?.content ?? '');
+    return (await import(join(dir, name))) as PluginBindings;
+  }
 
-    let shared = 10;
-    const logged: number[] = [];
-    const exports = await bindings.instantiate(readFileSync(join(repoRoot, 'guests/c/plugin/plugin.component.wasm')), {
-      hostLogValue: (v) => logged.push(v),
-      hostGetSharedValue: () => shared,
-      hostSetSharedValue: (v) => {
-        shared = v;
-      },
+  // Scenario 5: the same typed host implementation drives the component and the legacy core module.
+  for (const [abi, binary] of [
+    ['component', 'guests/c/plugin/plugin.component.wasm'],
+    ['c', 'guests/legacy/c/plugin/plugin.core.wasm'],
+  ] as const) {
+    it(`plugin world, abi ${abi}: host state through imports, u64 as bigint, records both ways`, async () => {
+      const bindings = await pluginBindings(`plugin-${abi}.ts`, { abi });
+      expect(bindings.WORLD.world).toBe('witgen:example/plugin@0.1.0');
+      const { state, imports } = pluginHost();
+      const exports = await bindings.instantiate(readFileSync(join(repoRoot, binary)), imports);
+      expect(exports.justAdd(2n, 3n)).toBe(5n);
+      expect(exports.justAdd(2n ** 64n - 1n, 2n)).toBe(1n);
+      expect(exports.pointAdd({ x: 1, y: -2 }, { x: 10, y: 20 })).toEqual({ x: 11, y: 18 });
+      exports.triggerHostCalls(4);
+      expect(state.logged).toEqual([8]);
+      expect(state.shared).toBe(10 + 4 + 5);
     });
-    expect(exports.justAdd(2n, 3n)).toBe(5n);
-    expect(exports.justAdd(2n ** 64n - 1n, 2n)).toBe(1n);
-    expect(exports.pointAdd({ x: 1, y: -2 }, { x: 10, y: 20 })).toEqual({ x: 11, y: 18 });
-    exports.triggerHostCalls(4);
-    expect(logged).toEqual([8]);
-    expect(shared).toBe(10 + 4 + 5);
+  }
+
+  it("abi c: legacy options baked into the bindings reach the runtime (a wrong allocator name is refused)", async () => {
+    const bindings = await pluginBindings('plugin-c-alloc.ts', { abi: 'c', legacy: { allocator: { malloc: 'alloc' } } });
+    const bytes = readFileSync(join(repoRoot, 'guests/legacy/c/plugin/plugin.core.wasm'));
+    await expect(bindings.instantiate(bytes, pluginHost().imports)).rejects.toThrow(/malloc export `alloc` does not exist/);
   });
 
   it('kinds world: the Imports shape (host class for an imported resource, types-only key) and exported resource classes', async () => {
