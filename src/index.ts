@@ -6,6 +6,7 @@ export * from './wit/index.js';
 export * from './abi/index.js';
 export * from './build/index.js';
 export * from './codegen/c-guest/index.js';
+export * from './codegen/legacy/index.js';
 export * from './codegen/ts-host/index.js';
 export * from './config/index.js';
 export * from './runtime/index.js';

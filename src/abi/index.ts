@@ -33,3 +33,4 @@ export {
 export { camelCase } from './lift-lower/js-names.js';
 export * from './resources.js';
 export * from './host-shape.js';
+export * from './legacy-names.js';
