@@ -184,6 +184,32 @@ describe('legacy values guest: every kind both ways', () => {
     expect(memory.buffer.byteLength).toBe(before);
   });
 
+  it('reclaims what failed calls allocated, and recovers from host errors', async () => {
+    let fail = false;
+    const v = await values({
+      ...valuesHost().imports,
+      hostGreet: (name: string) => {
+        if (fail) throw new Error(`no greeting for ${name}`);
+        return `hello, ${name}`;
+      },
+    });
+    const memory = legacyCore(v)?.exports['memory'] as { buffer: ArrayBuffer };
+    const bad = { name: 'n'.repeat(2000), age: 1, tags: ['t'.repeat(2000), 42] } as unknown as Person;
+    expect(trapOf(() => v.describe(bad)).reason).toBe('invalid-value');
+    const before = memory.buffer.byteLength;
+    // Each failed call leaves ~8 KiB allocated for its arguments; the next call frees it.
+    for (let i = 0; i < 2000; i++) {
+      expect(() => v.describe(bad)).toThrow(AbiTrap);
+      expect(v.echo('ok')).toBe('ok');
+    }
+    expect(memory.buffer.byteLength).toBe(before);
+    fail = true;
+    expect(() => v.greetViaHost('Ada')).toThrow('no greeting for Ada');
+    fail = false;
+    expect(v.greetViaHost('Ada')).toBe('[hello, Ada]');
+    expect(v.pointAdd({ x: 1, y: 1 }, { x: 1, y: 1 })).toEqual({ x: 2, y: 2 });
+  });
+
   it('leaves returned strings to the guest with resultOwnership: guest', async () => {
     const guestOwned = await compileLegacy(valuesBytes, { world, resultOwnership: 'guest' });
     const v = guestOwned.instantiate(valuesHost().imports) as unknown as ValuesExports;

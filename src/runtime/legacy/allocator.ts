@@ -153,6 +153,8 @@ export interface InstanceSlot {
 export class GuestHeap {
   /** Blocks allocated for the export call(s) in progress, freed by `release`. */
   readonly owned: number[] = [];
+  /** Host import calls in progress (see codegen.ts: exports called meanwhile are nested). */
+  depth = 0;
   /** Allocations through this face are recorded in `owned`. */
   readonly tracked: AbiInstance;
   /** Allocations through this face are handed over to the guest. */

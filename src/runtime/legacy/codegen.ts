@@ -13,7 +13,7 @@
  *   inside arguments are allocated per call. After the call the result is
  *   read, the strings/lists it points to freed (caller-owned results), and
  *   everything allocated for the call released.
- * Import trampoline (`bind(abi, host, self)` → `f(caller, ...core)`):
+ * Import trampoline (`bind(abi, host, self, state)` → `f(caller, ...core)`):
  *   by-pointer arguments are read (bounds-checked) from guest memory, the
  *   host function is called, and its result is checked and returned direct
  *   or written through the sret pointer.
@@ -26,22 +26,29 @@ import { allocates } from './plan.js';
 
 type CoreFn = (...args: unknown[]) => unknown;
 
+/** Per-instance call state shared by the export and import code (GuestHeap). */
+export interface CallState {
+  /** Host import calls in progress: an export called while this is > 0 is nested inside another export. */
+  depth: number;
+  /** Blocks allocated for the export calls in progress (see GuestHeap). */
+  readonly owned: number[];
+}
+
 /** What the export code needs from its instance besides memory. */
 export interface ExportHooks {
-  readonly owned: number[] | null;
+  readonly state: CallState;
+  /** Frees every tracked block above `mark`. */
   release(mark: number): void;
+  /** Frees the strings/lists inside the result at `ptr` (caller-owned results); `cx.dv` views current memory. */
+  freeResult(cx: { readonly dv: DataView }, ptr: number): void;
   /** Frees one guest block (nothing for NULL or without a free export). */
   free(ptr: number): void;
   /** Stores a string argument as `{ ptr, len }` at `at` (allocation tracked, freed by `release`). */
   storeString(func: string, cx: CallContext, value: unknown, at: number): void;
-  /** Frees the strings/lists inside the result at `ptr` (caller-owned results); `cx.dv` views current memory. */
-  freeResult(cx: { readonly dv: DataView }, ptr: number): void;
-  /** Wraps a wasm trap into a LegacyTrap naming the export; other errors pass through. */
-  trap(func: string, error: unknown): unknown;
 }
 
 export type LegacyExportBinder = (abi: AbiInstance | null, core: CoreFn, hooks: ExportHooks) => (...args: unknown[]) => unknown;
-export type LegacyImportBinder = (abi: AbiInstance | null, host: CoreFn, self: unknown) => (...args: unknown[]) => unknown;
+export type LegacyImportBinder = (abi: AbiInstance | null, host: CoreFn, self: unknown, state: CallState) => (...args: unknown[]) => unknown;
 
 export interface Compiled<T> {
   readonly source: string;
@@ -91,17 +98,26 @@ export function compileLegacyExport(plan: LegacyFunctionPlan, freesResult: boole
   const memory = usesMemory(plan);
   const jsArgs = plan.params.map((_, i) => `a${i}`);
   const body: string[] = [];
-  if (memory) body.push('const cx = context === null ? (context = callContext(abi)) : context;', 'rt.refresh(cx);');
   const frame = frameLayout(plan);
+  if (memory) {
+    body.push(
+      // Not inside a host import: no other export call is active, so tracked blocks left over
+      // from a call that threw belong to nobody and are freed now.
+      'const nested = state.depth !== 0;',
+      'if (!nested && owned.length !== 0) hooks.release(0);',
+      'const mark = owned.length;',
+      'const cx = context === null ? (context = callContext(abi)) : context;',
+      'rt.refresh(cx);',
+    );
+  }
   if (memory && frame.size > 0) {
-    // The frame is a block kept per function and instance, allocated on the first call; a nested call of
-    // the same export (from inside a host import) finds it busy and allocates its own, freed on return.
+    // The frame is a block kept per function and instance, allocated on the first call; a call nested
+    // inside a host import (maybe of this same export) allocates its own, freed on return.
     body.push(
       'let frame;',
       `if (nested) frame = rt.alloc(FN, cx, ${frame.size}, ${frame.align});`,
       // The first allocation is untracked (popped): the block outlives the call.
       `else { if (scratch === 0) { scratch = rt.alloc(FN, cx, ${frame.size}, ${frame.align}); owned.pop(); } frame = scratch; }`,
-      'busy = true;',
     );
   }
   const coreArgs: string[] = [];
@@ -121,8 +137,9 @@ export function compileLegacyExport(plan: LegacyFunctionPlan, freesResult: boole
   });
   body.push(`const ret = core(${coreArgs.join(', ')});`);
   const result = plan.result;
+  const cleanup = memory ? ['if (owned.length > mark) hooks.release(mark);'] : [];
   if (result === null) {
-    body.push('return undefined;');
+    body.push(...cleanup, 'return undefined;');
   } else {
     if (memory) body.push('rt.refresh(cx);');
     let value: string;
@@ -140,23 +157,16 @@ export function compileLegacyExport(plan: LegacyFunctionPlan, freesResult: boole
       const flat = result.layout.kind === 'string' || (result.layout.kind === 'list' && !allocates(result.layout.element));
       body.push(flat ? 'hooks.free(cx.dv.getUint32(rp, true));' : 'hooks.freeResult(cx, rp);');
     }
+    body.push(...cleanup);
     if (plan.throwsResult) {
       body.push(`if (result.tag === 'err') throw new rt.ResultError(result.val);`, 'return result.val;');
     } else {
       body.push('return result;');
     }
   }
-  const name = jsIdent(plan.symbol);
-  const usesFrame = memory && frame.size > 0;
-  const call = memory
-    ? [
-        'const owned = hooks.owned, mark = owned.length;',
-        ...(usesFrame ? ['const nested = busy;'] : []),
-        `try {\n${body.join('\n')}\n} catch (e) { throw hooks.trap(FN, e); }`,
-        `finally { ${usesFrame ? 'busy = nested; ' : ''}if (owned.length > mark) hooks.release(mark); }`,
-      ].join('\n')
-    : `try {\n${body.join('\n')}\n} catch (e) { throw hooks.trap(FN, e); }`;
-  const source = `return function bind(abi, core, hooks) {\nlet context = null, scratch = 0, busy = false;\nreturn function ${name}(${jsArgs.join(', ')}) {\n${call}\n};\n};`;
+  // No try/finally: a wasm call inside a try block runs measurably slower in V8. If a call throws
+  // (guest trap, host error, bad argument), its tracked blocks are freed by the next outermost call.
+  const source = `return function bind(abi, core, hooks) {\nconst state = hooks.state, owned = state.owned;\nlet context = null, scratch = 0;\nreturn function ${jsIdent(plan.symbol)}(${jsArgs.join(', ')}) {\n${body.join('\n')}\n};\n};`;
   return build<LegacyExportBinder>(plan.qualifiedName, em.helperSource, source);
 }
 
@@ -189,10 +199,14 @@ export function compileLegacyImport(plan: LegacyFunctionPlan): Compiled<LegacyIm
     return x;
   });
   const args = ['self', ...values].join(', ');
+  // `depth` tells exports the host calls from here that they are nested (see compileLegacyExport).
+  body.push('let r;', 'state.depth++;');
   if (plan.throwsResult) {
-    body.push('let r;', `try { r = { tag: 'ok', val: host.call(${args}) }; } catch (e) { r = { tag: 'err', val: rt.errorPayload(e) }; }`);
+    body.push(
+      `try { r = { tag: 'ok', val: host.call(${args}) }; } catch (e) { r = { tag: 'err', val: rt.errorPayload(e) }; } finally { state.depth--; }`,
+    );
   } else {
-    body.push(`const r = host.call(${args});`);
+    body.push(`try { r = host.call(${args}); } finally { state.depth--; }`);
   }
   const result = plan.result;
   if (result !== null && result.passing.kind === 'direct') {
@@ -202,6 +216,6 @@ export function compileLegacyImport(plan: LegacyFunctionPlan): Compiled<LegacyIm
     body.push('rt.refresh(cx);', `rt.check(FN, cx, rp, ${result.layout.align}, ${result.layout.size});`);
     em.store(result.layout, 'r', 'rp', body);
   }
-  const source = `return function bind(abi, host, self) {\nlet context = null;\nreturn function ${jsIdent(plan.symbol)}(caller${coreParams.map((c) => `, ${c}`).join('')}) {\n${body.join('\n')}\n};\n};`;
+  const source = `return function bind(abi, host, self, state) {\nlet context = null;\nreturn function ${jsIdent(plan.symbol)}(caller${coreParams.map((c) => `, ${c}`).join('')}) {\n${body.join('\n')}\n};\n};`;
   return build<LegacyImportBinder>(plan.qualifiedName, em.helperSource, source);
 }

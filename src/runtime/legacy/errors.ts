@@ -1,8 +1,9 @@
 /**
  * Typed errors of the WIT-typed legacy bindings: problems found while
- * binding a world to a core module (before anything runs) and guest traps
- * during an export call. Link problems of the module's imports stay the
- * core linker's `LinkError` (src/runtime/core/link-errors.ts).
+ * binding a world to a core module, before anything runs. Link problems of
+ * the module's imports stay the core linker's `LinkError`
+ * (src/runtime/core/link-errors.ts); bad values at call time are `AbiTrap`s
+ * naming the function; a guest trap is the engine's WebAssembly.RuntimeError.
  */
 
 export type LegacyErrorCode =
@@ -29,18 +30,5 @@ export class LegacyError extends Error {
     super(message);
     this.code = code;
     this.problems = problems;
-  }
-}
-
-/** A WebAssembly trap (unreachable, out-of-bounds access...) inside a legacy export call. */
-export class LegacyTrap extends Error {
-  override readonly name = 'LegacyTrap';
-  readonly code = 'LEGACY_TRAP';
-  /** The WIT name of the export (`f` or `ns:pkg/iface@v#f`). */
-  readonly func: string;
-
-  constructor(func: string, cause: Error) {
-    super(`trap in \`${func}\`: ${cause.message}`, { cause });
-    this.func = func;
   }
 }

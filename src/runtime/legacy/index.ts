@@ -12,4 +12,4 @@ export {
   type LegacyWorld,
 } from './instantiate.js';
 export type { AllocatorOptions } from './allocator.js';
-export { LegacyError, LegacyTrap, type LegacyErrorCode } from './errors.js';
+export { LegacyError, type LegacyErrorCode } from './errors.js';

@@ -25,7 +25,7 @@ import { LONG_HINT, LinkError } from '../core/link-errors.js';
 import { wasmApi, type WasmModule } from '../core/wasm-api.js';
 import { GuestHeap, chooseAllocator, functionExports, requireAllocator, type AllocatorChoice, type AllocatorOptions, type InstanceSlot } from './allocator.js';
 import type { ExportHooks } from './codegen.js';
-import { LegacyError, LegacyTrap } from './errors.js';
+import { LegacyError } from './errors.js';
 import { legacyWorldPlan, type LegacyWorldPlan, type PlannedImport } from './world.js';
 import type { WasiOptions } from '../wasi/options.js';
 
@@ -225,7 +225,7 @@ export class LegacyModule {
       if (!imported.has(`${imp.module}\u0000${imp.plan.symbol}`)) continue;
       const found = hostFunction(host, imp);
       if (found === undefined) continue;
-      const trampoline = imp.bind(heap.untracked, found.fn, found.self);
+      const trampoline = imp.bind(heap.untracked, found.fn, found.self, heap);
       linker.defineFunc(imp.module, imp.plan.symbol, imp.plan.core, trampoline as unknown as HostFunction<unknown>);
     }
     const wasi = this.module.info.imports.some((i) => i.module === WASI_MODULE) ? wasiDefiner(linker) : null;
@@ -252,14 +252,13 @@ export class LegacyModule {
       const core = coreExports[e.plan.symbol] as CoreFn;
       const layout = e.plan.result?.layout;
       const hooks: ExportHooks = {
-        owned: heap.owned,
+        state: heap,
         release: (mark) => heap.release(mark),
         free: (ptr) => heap.free(ptr),
         storeString: (func, cx, value, at) => heap.storeString(func, cx, value, at),
         freeResult: (cx, ptr) => {
           if (layout !== undefined) heap.freeValue(cx.dv, layout, ptr);
         },
-        trap: wrapTrap,
       };
       const fn = e.bind(heap.tracked, core, hooks);
       const target = e.groupKey === null ? out : (out[e.groupKey] as Record<string, unknown>);
@@ -267,11 +266,6 @@ export class LegacyModule {
     }
     return out;
   }
-}
-
-function wrapTrap(func: string, error: unknown): unknown {
-  const RuntimeError = (globalThis as unknown as { WebAssembly: { RuntimeError: new () => Error } }).WebAssembly.RuntimeError;
-  return error instanceof RuntimeError ? new LegacyTrap(func, error) : error;
 }
 
 /**
