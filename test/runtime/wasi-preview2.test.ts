@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { WasiDeniedError, WasiError, WasiExit } from '../../src/runtime/wasi/errors.js';
-import { isServedWasiImport, wasiImportsFor, type WasiOptions } from '../../src/runtime/wasi/preview2.js';
+import { isServedWasiImport, preloadWasi, wasiImportsFor, type WasiOptions } from '../../src/runtime/wasi/preview2.js';
 import { compileComponent, instantiate, runtimeInfo, type CompiledComponent } from '../../src/runtime/component/index.js';
 import { readGuest, transpileComponent, type TranspiledComponent } from '../guests/jco-host.js';
 
@@ -255,6 +255,13 @@ describe.each(hosts)('WASI preview2, deny-by-default (wasi-probe guest, $name)',
     const stdin = (imports['wasi:cli/stdin@0.2.3']?.['getStdin'] as () => { subscribe(): { ready(): boolean } })();
     expect(stdout.subscribe().ready()).toBe(true);
     expect(stdin.subscribe().ready()).toBe(true);
+  });
+
+  it('preloadWasi loads the shim the import objects are built on', async () => {
+    await preloadWasi();
+    const streams = wasiImportsFor(['wasi:io/streams@0.2.3'])['wasi:io/streams@0.2.3'];
+    const shim = (await import('@bytecodealliance/preview2-shim')) as unknown as { io: { streams: unknown } };
+    expect(streams).toBe(shim.io.streams);
   });
 
   it('serves WASI 0.2 names only; exit throws WasiExit', () => {

@@ -9,7 +9,9 @@ export type WasiErrorCode =
   /** The guest called WASI `exit` / `proc_exit`; `exitCode` says with which status. */
   | 'WASI_EXIT'
   /** The `WasiOptions` given by the host are malformed (e.g. a preopen that is not a directory). */
-  | 'WASI_BAD_OPTIONS';
+  | 'WASI_BAD_OPTIONS'
+  /** preview2-shim cannot be loaded synchronously on this Node.js (before 20.19) and was not preloaded. */
+  | 'WASI_SHIM_UNAVAILABLE';
 
 export class WasiError extends Error {
   override readonly name: string = 'WasiError';

@@ -25,7 +25,7 @@
  */
 import { WasiDeniedError, WasiExit, type DeniableCapability } from './errors.js';
 import { wasiGrants, type WasiGrants, type WasiOptions, type WasiOutput } from './options.js';
-import { nodeShim, type NodeShim } from './shim.js';
+import { nodeShim, preloadShim, type NodeShim } from './shim.js';
 import { streamClasses } from './streams.js';
 
 export type { WasiOptions, WasiOutput } from './options.js';
@@ -213,4 +213,14 @@ export function wasiImportsFor(names: readonly string[], grants: WasiOptions = {
     if (make !== undefined) imports[name] = make(host);
   }
   return imports;
+}
+
+/**
+ * Loads preview2-shim ahead of the first `wasiImportsFor` call. Optional on
+ * Node.js >= 20.19 (the shim is then loaded synchronously on first use);
+ * needed before that, where a synchronous load of the ES module fails with
+ * `WASI_SHIM_UNAVAILABLE`. Async hosts (e.g. an async `instantiate`) call it.
+ */
+export async function preloadWasi(): Promise<void> {
+  await preloadShim();
 }

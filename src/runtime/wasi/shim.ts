@@ -13,6 +13,7 @@
  * jco-transpiled code imports.
  */
 import { createRequire } from 'node:module';
+import { WasiError } from './errors.js';
 
 /** An opaque WASI resource object made by the shim (a stream, a pollable, a descriptor...). */
 export type ShimResource = object;
@@ -74,10 +75,31 @@ export interface NodeShim {
   };
 }
 
+const SHIM = '@bytecodealliance/preview2-shim';
+
 let loaded: NodeShim | undefined;
 
-/** preview2-shim's Node.js build, loaded (and its worker started) on the first call. */
+/**
+ * Loads the shim with `import()`, which works on every Node version witgen
+ * supports; async hosts call it before instantiating so that `nodeShim`
+ * never needs the synchronous path.
+ */
+export async function preloadShim(): Promise<void> {
+  loaded ??= (await import(SHIM)) as unknown as NodeShim;
+}
+
+/** preview2-shim's Node.js build, loaded (and its worker started) on the first call unless preloaded. */
 export function nodeShim(): NodeShim {
-  loaded ??= createRequire(import.meta.url)('@bytecodealliance/preview2-shim') as NodeShim;
+  if (loaded === undefined) {
+    try {
+      loaded = createRequire(import.meta.url)(SHIM) as NodeShim;
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'ERR_REQUIRE_ESM') throw error;
+      throw new WasiError(
+        'WASI_SHIM_UNAVAILABLE',
+        `serving WASI synchronously needs Node.js >= 20.19 (require of the ES module ${SHIM}), found ${process.version}; call \`await preloadWasi()\` first`,
+      );
+    }
+  }
   return loaded;
 }
