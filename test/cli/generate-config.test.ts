@@ -182,6 +182,12 @@ describe('generateTargets / checkTargets / watchBindings', () => {
     expect(error.message).toBe('1 generated file is out of date (expected the output of `witgen generate`, found 1 with other content):\n  stale: /x/a.ts');
   });
 
+  it('the committed example bindings (examples/plugin) are current', async () => {
+    const config = await loadConfig({ path: join(repoRoot, 'examples/plugin/witgen.config.json') });
+    const outcomes = await checkTargets(resolveTargets(config, {}, repoRoot));
+    expect(outcomes).toEqual([{ path: join(repoRoot, 'examples/plugin/generated/plugin.ts'), state: 'current' }]);
+  });
+
   it('a config edit takes effect on the next run', async () => {
     const dir = pluginProject();
     const events: WatchEvent[] = [];

@@ -117,6 +117,14 @@ describe('TypeScript bindings for every corpus world', () => {
     generated.push(join(out, 'kitchen', 'kitchen-host.ts'));
   });
 
+  it('examples/plugin: the committed host and bindings join the run', () => {
+    const example = join(repoRoot, 'examples/plugin');
+    mkdirSync(join(out, 'example/generated'), { recursive: true });
+    copyFileSync(join(example, 'host.ts'), join(out, 'example/host.ts'));
+    copyFileSync(join(example, 'generated/plugin.ts'), join(out, 'example/generated/plugin.ts'));
+    generated.push(join(out, 'example/host.ts'));
+  });
+
   it('all generated modules type-check under tsc --strict (one run)', () => {
     expect(generated.length).toBeGreaterThan(0);
     // The runtime's agreed signature (test/codegen/ts-host-runtime.test.ts checks the real runtime against it).
@@ -133,6 +141,8 @@ describe('TypeScript bindings for every corpus world', () => {
         noUncheckedIndexedAccess: true,
         exactOptionalPropertyTypes: true,
         noUnusedLocals: true,
+        // The example's bindings import `witgen/runtime`: here, the agreed signature.
+        paths: { 'witgen/runtime': [join(out, 'runtime.d.ts')] },
         isolatedModules: true,
         noEmit: true,
         skipLibCheck: false,
@@ -140,6 +150,8 @@ describe('TypeScript bindings for every corpus world', () => {
       include: ['**/*.ts'],
     };
     writeFileSync(join(out, 'tsconfig.json'), JSON.stringify(tsconfig, null, 2));
+    // ES modules, as in a project that runs the bindings on Node (top-level await in the example host).
+    writeFileSync(join(out, 'package.json'), JSON.stringify({ type: 'module' }));
     const tsc = join(repoRoot, 'node_modules/typescript/bin/tsc');
     const result = spawnSync(process.execPath, [tsc, '-p', join(out, 'tsconfig.json')], { encoding: 'utf8' });
     expect(result.stdout + result.stderr).toBe('');
