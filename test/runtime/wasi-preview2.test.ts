@@ -24,6 +24,7 @@ interface Probe {
   readStdin(): string;
   now(): bigint;
   randomBytes(n: number): Uint8Array;
+  exit(code: number): void;
 }
 
 /** The `result<_, string>` error payload jco throws for an `err` result. */
@@ -213,6 +214,13 @@ describe.each(hosts)('WASI preview2, deny-by-default (wasi-probe guest, $name)',
     expect(errorPayload(() => guest.readFile('/data/relative-escape'))).toBe('Operation not permitted');
     expect(errorPayload(() => guest.writeFile('/data/escape', 'overwritten'))).toBe('Operation not permitted');
     expect(readFileSync(join(dir, 'secret.txt'), 'utf8')).toBe('not for the guest');
+  });
+
+  it("the guest's exit throws WasiExit out of the call, the host process lives on", async () => {
+    // wasi:cli/exit only tells success from failure: the adapter maps exit(3) to `err`, reported as status 1.
+    await expect((async () => (await probe()).exit(3))()).rejects.toThrow(expect.objectContaining({ code: 'WASI_EXIT', exitCode: 1 }));
+    await expect((async () => (await probe()).exit(0))()).rejects.toThrow(expect.objectContaining({ code: 'WASI_EXIT', exitCode: 0 }));
+    expect(process.exitCode ?? 0).toBe(0);
   });
 
   it('keeps the grants of two live instances apart', async () => {

@@ -209,6 +209,12 @@ int32_t __wasm_export_exports_wasi_probe_random_bytes(int32_t arg0) {
   return (int32_t) (uintptr_t) RET_AREA;
 }
 
+__attribute__((__export_name__("exit")))
+void __wasm_export_exports_wasi_probe_exit(int32_t arg0) {
+  uint8_t __arg0 = (uint8_t) (arg0);
+  exports_wasi_probe_exit(__arg0);
+}
+
 // The C types above are laid out exactly as the canonical ABI lays values out in memory.
 _Static_assert(sizeof(wasi_probe_string_t) == 8 && _Alignof(wasi_probe_string_t) == 4, "wasi_probe_string_t layout");
 _Static_assert(sizeof(wasi_probe_result_string_string_t) == 12 && _Alignof(wasi_probe_result_string_string_t) == 4, "wasi_probe_result_string_string_t layout");

@@ -76,6 +76,9 @@ uint64_t exports_wasi_probe_now(void);
 // `n` random bytes from the host.
 void exports_wasi_probe_random_bytes(uint32_t n, wasi_probe_list_u8_t *ret);
 
+// Ends the program with `exit(code)`; never returns.
+void exports_wasi_probe_exit(uint8_t code);
+
 // Helper Functions
 void wasi_probe_result_string_string_free(wasi_probe_result_string_string_t *ptr);
 
