@@ -32,8 +32,6 @@ export interface LoadedConfig {
   readonly path: string;
   /** The folder relative paths in the config are resolved against. */
   readonly root: string;
-  /** Files whose change means the config may have changed (for --watch). */
-  readonly files: readonly string[];
 }
 
 /** The config file that applies in `cwd`, or null when there is none. */
@@ -71,7 +69,7 @@ export async function loadConfig(options: { cwd?: string; path?: string } = {}):
     path = found;
   }
   const value = await readConfigValue(path);
-  return { config: validateConfig(value, basename(path)), path, root: dirname(path), files: [path] };
+  return { config: validateConfig(value, basename(path)), path, root: dirname(path) };
 }
 
 async function readConfigValue(path: string): Promise<unknown> {

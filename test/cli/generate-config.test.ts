@@ -133,7 +133,6 @@ describe('resolveTargets', () => {
     },
     path: '/p/witgen.config.json',
     root: '/p',
-    files: ['/p/witgen.config.json'],
   };
 
   it('config paths are relative to the config folder; every entry is a target', () => {

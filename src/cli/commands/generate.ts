@@ -23,9 +23,10 @@ export interface GenerateCliOptions extends TargetFlags {
 /** The targets of one run: the config (unless the flags say everything), flags applied. */
 export async function generateTargetsFor(options: GenerateCliOptions, cwd: string): Promise<GenerateTarget[]> {
   const flagsComplete = options.wit !== undefined && options.out !== undefined && options.config === undefined;
-  let config: LoadedConfig | null = null;
-  if (!flagsComplete) config = await loadConfig({ cwd, ...(options.config === undefined ? {} : { path: options.config }) });
-  else config = await loadConfig({ cwd }).catch(() => null);
+  // Complete flags need no config; one found nearby still supplies defaults for the same world.
+  const config: LoadedConfig | null = flagsComplete
+    ? await loadConfig({ cwd }).catch(() => null)
+    : await loadConfig({ cwd, ...(options.config === undefined ? {} : { path: options.config }) });
   return resolveTargets(config, options, cwd);
 }
 
@@ -42,8 +43,8 @@ function summary(outcomes: readonly FileOutcome[], cwd: string): string {
   return parts.join('; ');
 }
 
-/** Runs the command; returns the exit code (a failed --check throws StaleBindingsError). */
-export async function generateCommand(options: GenerateCliOptions, cwd = process.cwd()): Promise<number> {
+/** Runs the command (a failed --check throws StaleBindingsError; --watch returns when stopped). */
+export async function generateCommand(options: GenerateCliOptions, cwd = process.cwd()): Promise<void> {
   if (options.check && options.watch) {
     throw new ConfigError('CONFIG_INVALID', '--check and --watch cannot be combined (expected one of them)');
   }
@@ -54,15 +55,14 @@ export async function generateCommand(options: GenerateCliOptions, cwd = process
     const bad = outcomes.filter((o) => o.state !== 'current');
     if (bad.length > 0) throw new StaleBindingsError(bad, (path) => show(path, cwd));
     process.stdout.write(`${outcomes.length} generated file${outcomes.length === 1 ? ' is' : 's are'} up to date\n`);
-    return 0;
+    return;
   }
   const outcomes = await generateTargets(targets);
   process.stdout.write(`${summary(outcomes, cwd)}\n`);
-  return 0;
 }
 
 /** Watches until the process is stopped (SIGINT/SIGTERM close the watchers). */
-async function watchCommand(options: GenerateCliOptions, cwd: string): Promise<number> {
+async function watchCommand(options: GenerateCliOptions, cwd: string): Promise<void> {
   const configPath = options.config !== undefined ? resolve(cwd, options.config) : findConfig(cwd);
   const watcher = await watchBindings({
     targets: () => generateTargetsFor(options, cwd),
@@ -74,10 +74,10 @@ async function watchCommand(options: GenerateCliOptions, cwd: string): Promise<n
     },
   });
   process.stdout.write('watching for changes (Ctrl+C to stop)\n');
-  return new Promise<number>((done) => {
+  return new Promise<void>((done) => {
     const stop = (): void => {
       watcher.close();
-      done(0);
+      done();
     };
     process.once('SIGINT', stop);
     process.once('SIGTERM', stop);

@@ -23,7 +23,6 @@ import type {
   WorldEntry,
   WorldId,
 } from '../../wit/model.js';
-import { packageNameString } from '../../wit/model.js';
 import { printPackages } from '../../wit/printer.js';
 import { TsHostError } from './errors.js';
 
@@ -161,11 +160,4 @@ function ungated(resolve: Resolve): Resolve {
   }));
   const types: TypeDef[] = resolve.types.map((def) => ({ ...def, stability: lift(def.stability) }));
   return { worlds, interfaces, types, packages: resolve.packages };
-}
-
-/** `ns:pkg@version` of the package that owns world `worldId` (for headers and messages). */
-export function worldPackageName(resolve: Resolve, worldId: WorldId): string | null {
-  const world = resolve.worlds[worldId];
-  const pkg = world?.package === null || world?.package === undefined ? undefined : resolve.packages[world.package];
-  return pkg === undefined ? null : packageNameString(pkg.name);
 }
