@@ -19,7 +19,8 @@
 import { CoreLinker, type CoreInstance, type CoreModule, type HostFunction } from '../core/linker.js';
 import { LinkError } from '../core/link-errors.js';
 import type { WasiOptions } from '../wasi/options.js';
-import { GuestHeap, chooseAllocator, functionExports, requireAllocator, type AllocatorChoice, type AllocatorOptions, type InstanceSlot } from './allocator.js';
+import { chooseAllocator, functionExports, requireAllocator, type AllocatorChoice, type AllocatorOptions } from './allocator.js';
+import { GuestHeap, type InstanceSlot } from './heap.js';
 import type { ExportHooks } from './codegen.js';
 import { LegacyError } from './errors.js';
 import { WASI_MODULE, checkExports, explainLinkError, typeOfExport } from './checks.js';
