@@ -118,6 +118,9 @@ export function lowerFlat(body: FunctionBody, type: Type, value: string): string
       return kind.fields.flatMap((f) => lowerFlat(body, f.type, `(${value}).${cIdent(f.name)}`));
     case 'tuple':
       return kind.types.flatMap((t, i) => lowerFlat(body, t, `(${value}).f${i}`));
+    case 'fixed-length-list':
+      // N elements one after the other (CanonicalABI.md flattens `list<T, N>` like an N-tuple of T).
+      return Array.from({ length: kind.length }, (_, i) => lowerFlat(body, kind.element, `(${value}).val[${i}]`)).flat();
     case 'flags':
       // Flags of more than 32 members are two i32 words, held in one uint64_t in C.
       if (flagWords(ctx, resolved.id) === 2) {
@@ -271,6 +274,15 @@ export function liftFlat(body: FunctionBody, type: Type, values: readonly string
       for (const field of fields) {
         const value = liftFlat(body, field.type, values, cursor);
         out.line(`${name}.${field.member} = ${value};`);
+      }
+      return name;
+    }
+    case 'fixed-length-list': {
+      const name = body.tmp('array');
+      out.line(`${cType} ${name};`);
+      for (let i = 0; i < kind.length; i++) {
+        const value = liftFlat(body, kind.element, values, cursor);
+        out.line(`${name}.val[${i}] = ${value};`);
       }
       return name;
     }

@@ -64,7 +64,8 @@ export class LiveTypes {
       case 'stream':
         throw unsupported(`\`${kind.kind}\` types`, this.where());
       case 'fixed-length-list':
-        throw unsupported('fixed-length lists (`list<T, N>`)', this.where());
+        this.addType(kind.element);
+        break;
       case 'map':
         this.addType(kind.key);
         this.addType(kind.value);

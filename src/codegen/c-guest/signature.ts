@@ -1,7 +1,7 @@
 /**
  * The C signature of a WIT function, as wit-bindgen's C generator shapes it:
  *
- * - strings, lists, records, tuples, variants and results are passed by
+ * - strings, lists (also fixed-length), records, tuples, variants and results are passed by
  *   pointer; `option<T>` parameters become `T *maybe_<name>` (NULL for none);
  *   scalars, enums, flags and handles are passed by value;
  * - scalars, enums, flags and handles are returned directly; `option<T>`
@@ -57,6 +57,7 @@ function passedByPointer(ctx: CGuestContext, type: Type): boolean {
     case 'tuple':
     case 'record':
     case 'list':
+    case 'fixed-length-list':
     case 'map':
       return true;
     default:

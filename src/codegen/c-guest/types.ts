@@ -3,7 +3,7 @@
  * records and tuples are structs (`f0`, `f1`... for tuples), variants are
  * `{ tag; union { ... } val; }` with `#define`d case numbers, options are
  * `{ bool is_some; T val; }`, results `{ bool is_err; union { ok; err } val; }`,
- * lists `{ T *ptr; size_t len; }`, enums and flags are unsigned integers with
+ * lists `{ T *ptr; size_t len; }`, fixed-length lists `{ T val[N]; }`, enums and flags are unsigned integers with
  * `#define`d constants. Every type that owns memory gets a `_free` function.
  */
 import { layoutOf, recordLayout } from '../../abi/layout.js';
@@ -34,6 +34,9 @@ export function encodedTypeName(ctx: CGuestContext, type: Type): string {
     }
     case 'list':
       return `list_${encodedTypeName(ctx, kind.element)}`;
+    case 'fixed-length-list':
+      // Spelled like tuples (`tuple2_u32_u8`): the count, then the element.
+      return `list${kind.length}_${encodedTypeName(ctx, kind.element)}`;
     case 'map':
       return `map_${encodedTypeName(ctx, kind.key)}_${encodedTypeName(ctx, kind.value)}`;
     case 'handle':
@@ -50,6 +53,7 @@ function isPrimitiveOnly(ctx: CGuestContext, type: Type): boolean {
   const kind = ctx.typeDef(type).kind;
   switch (kind.kind) {
     case 'list':
+    case 'fixed-length-list':
       return isPrimitiveOnly(ctx, kind.element);
     case 'option':
     case 'type':
@@ -240,6 +244,10 @@ function writeStructBody(ctx: CGuestContext, open: string, kind: TypeDefKind, na
         h.line(`${ctx.typeName(kind.element)} *ptr;`);
         h.line('size_t len;');
         break;
+      case 'fixed-length-list':
+        // The elements inline, exactly as the canonical ABI stores them; the struct makes the value assignable.
+        h.line(`${ctx.typeName(kind.element)} val[${kind.length}];`);
+        break;
       case 'map':
         h.line(`${mapEntryName(name)} *ptr;`);
         h.line('size_t len;');
@@ -288,6 +296,11 @@ function defineDtor(ctx: CGuestContext, id: TypeId): string | null {
       const element = freeCall(ctx, kind.element, '&list_ptr[i]');
       if (element !== null) body.push('for (size_t i = 0; i < list_len; i++) {', element, '}');
       body.push('free(list_ptr);', '}');
+      break;
+    }
+    case 'fixed-length-list': {
+      const element = freeCall(ctx, kind.element, '&ptr->val[i]');
+      if (element !== null) body.push(`for (size_t i = 0; i < ${kind.length}; i++) {`, element, '}');
       break;
     }
     case 'map': {
@@ -365,6 +378,8 @@ export function ownsMemory(ctx: CGuestContext, type: Type): boolean {
       return kind.cases.some((c) => c.type !== null && ownsMemory(ctx, c.type));
     case 'option':
       return ownsMemory(ctx, kind.type);
+    case 'fixed-length-list':
+      return ownsMemory(ctx, kind.element);
     case 'result':
       return (kind.ok !== null && ownsMemory(ctx, kind.ok)) || (kind.err !== null && ownsMemory(ctx, kind.err));
     default:
