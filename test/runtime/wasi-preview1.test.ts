@@ -150,6 +150,24 @@ describe('WASI preview1, deny-by-default (legacy wasi-probe command through Core
     expect(listed.sort()).toEqual(names);
   });
 
+  it('links, symlinks and sets times below a preopen; a symlink may not name a host path', () => {
+    const work = join(dir, 'links');
+    mkdirSync(work);
+    writeFileSync(join(work, 'file.txt'), 'linked');
+    const grants = { preopens: { '/w': work } };
+    expect(run(['link', '/w/file.txt', '/w/hard.txt'], grants).status).toBe(0);
+    expect(readFileSync(join(work, 'hard.txt'), 'utf8')).toBe('linked');
+    expect(run(['symlink', 'file.txt', '/w/soft'], grants).status).toBe(0);
+    expect(run(['readlink', '/w/soft'], grants).stdout).toBe('file.txt\n');
+    expect(run(['read', '/w/soft'], grants).stdout).toBe('linked');
+    expect(run(['symlink', join(dir, 'secret.txt'), '/w/abs'], grants).stderr).toBe('Operation not permitted\n');
+    // A relative link climbing out may be created, but never followed.
+    expect(run(['symlink', '../secret.txt', '/w/up'], grants).status).toBe(0);
+    expect(run(['read', '/w/up'], grants).stderr).toBe('Capabilities insufficient\n');
+    expect(run(['touch', '/w/file.txt', '1000000000'], grants).status).toBe(0);
+    expect(run(['mtime', '/w/file.txt'], grants).stdout).toBe('1000000000\n');
+  });
+
   it('refuses escapes from a preopen: .., symbolic links out, paths outside', () => {
     const grants = { preopens: { '/data': join(dir, 'granted') } };
     expect(run(['read', '/data/../secret.txt'], grants).stderr).toBe('Capabilities insufficient\n');

@@ -13,7 +13,7 @@ import {
   type Dirent,
 } from 'node:fs';
 import type { GuestMemory } from '../core/memory.js';
-import { ClockId, Errno, FileType } from './preview1-errno.js';
+import { ClockId, Errno, FileType, FstFlags } from './preview1-errno.js';
 import { ErrnoError, type FdEntry, type FileEntry } from './preview1-fds.js';
 
 const encoder = new TextEncoder();
@@ -175,4 +175,18 @@ export function direntBytes(entries: readonly Dirent[], cookie: bigint, capacity
     used += take;
   }
   return out.subarray(0, used);
+}
+
+/**
+ * The access and modification times (seconds, as Node's utimes takes them)
+ * that set_times asks for: each is kept, set to the given nanoseconds or to
+ * now, after `fstflags`. Setting a time both to a value and to now is EINVAL.
+ */
+export function newTimes(current: BigIntStats, atim: bigint, mtim: bigint, flags: number): [number, number] {
+  const pick = (value: bigint, set: number, now: number, kept: bigint): number => {
+    if ((flags & set) !== 0 && (flags & now) !== 0) throw new ErrnoError(Errno.INVAL);
+    if ((flags & now) !== 0) return Date.now() / 1000;
+    return Number((flags & set) !== 0 ? BigInt.asUintN(64, value) : kept) / 1e9;
+  };
+  return [pick(atim, FstFlags.ATIM, FstFlags.ATIM_NOW, current.atimeNs), pick(mtim, FstFlags.MTIM, FstFlags.MTIM_NOW, current.mtimeNs)];
 }

@@ -8,21 +8,39 @@
  * - stdin empty, stdout/stderr discarded unless granted;
  * - clocks and randomness throw `WasiDeniedError` unless granted;
  * - `proc_exit` throws `WasiExit` (the host process keeps running);
- * - files below a granted preopen can be read, written, created, renamed and
- *   removed, directories listed; hard and symbolic links, timestamps and
- *   sockets are not supported (ENOTSUP / ENOTSOCK).
+ * - files below a granted preopen can be read, written, created, renamed,
+ *   linked and removed, their times set, directories listed; a symbolic link
+ *   may not name an absolute host path (EPERM); sockets are not supported
+ *   (ENOTSOCK).
  * Each instance gets its own descriptor table (stdin position, open files),
  * created on its first WASI call.
  */
 import { randomFillSync } from 'node:crypto';
-import { fstatSync, ftruncateSync, lstatSync, mkdirSync, readdirSync, readlinkSync, renameSync, rmdirSync, statSync, unlinkSync } from 'node:fs';
+import {
+  fstatSync,
+  ftruncateSync,
+  futimesSync,
+  linkSync,
+  lstatSync,
+  lutimesSync,
+  mkdirSync,
+  readdirSync,
+  readlinkSync,
+  realpathSync,
+  renameSync,
+  rmdirSync,
+  statSync,
+  symlinkSync,
+  unlinkSync,
+  utimesSync,
+} from 'node:fs';
 import type { CoreType } from '../../abi/core-types.js';
 import { GuestMemory, type WasmMemory } from '../core/memory.js';
 import { WasiDeniedError, WasiExit, type DeniableCapability } from './errors.js';
 import { wasiGrants, type WasiGrants, type WasiOptions } from './options.js';
 import { ALL_RIGHTS, ClockId, Errno, FileType, LookupFlags, Rights, Whence, errnoOf } from './preview1-errno.js';
 import { ErrnoError, FdTable } from './preview1-fds.js';
-import { clockNow, direntBytes, fileType, gather, readFrom, scatter, sleep, syncEntry, writeFilestat, writeTo } from './preview1-io.js';
+import { clockNow, direntBytes, fileType, gather, newTimes, readFrom, scatter, sleep, syncEntry, writeFilestat, writeTo } from './preview1-io.js';
 
 export const PREVIEW1_MODULE = 'wasi_snapshot_preview1';
 
@@ -215,7 +233,18 @@ export class Preview1 {
       if (!entry.writable) return Errno.BADF;
       ftruncateSync(entry.hostFd, Number(BigInt.asUintN(64, size)));
     });
-    sys('fd_filestat_set_times', [I, L, L, I], () => Errno.NOTSUP);
+    sys('fd_filestat_set_times', [I, L, L, I], (s, fd: number, atim: bigint, mtim: bigint, flags: number) => {
+      const entry = s.fds.get(fd);
+      if (entry.kind === 'file') {
+        const [atime, mtime] = newTimes(fstatSync(entry.hostFd, { bigint: true }), atim, mtim, flags);
+        futimesSync(entry.hostFd, atime, mtime);
+      } else if (entry.kind === 'dir') {
+        const [atime, mtime] = newTimes(statSync(entry.hostPath, { bigint: true }), atim, mtim, flags);
+        utimesSync(entry.hostPath, atime, mtime);
+      } else {
+        return Errno.BADF;
+      }
+    });
     sys('fd_prestat_get', [I, I], (s, fd: number, out: number) => {
       const entry = s.fds.get(fd);
       if (entry.kind !== 'dir' || entry.preopenName === undefined) return Errno.BADF;
@@ -272,9 +301,31 @@ export class Preview1 {
       s.memory.writeBytes(u32(buf), bytes);
       s.memory.writeU32(u32(out), bytes.length);
     });
-    sys('path_symlink', [I, I, I, I, I], () => Errno.NOTSUP);
-    sys('path_link', [I, I, I, I, I, I, I], () => Errno.NOTSUP);
-    sys('path_filestat_set_times', [I, I, I, I, L, L, I], () => Errno.NOTSUP);
+    sys('path_symlink', [I, I, I, I, I], (s, targetAt: number, targetLen: number, fd: number, at: number, len: number) => {
+      const target = path(s.memory, targetAt, targetLen);
+      // An absolute target would name a host path; relative ones are checked whenever the link is followed.
+      if (target.startsWith('/') || target.includes('\0')) return Errno.PERM;
+      symlinkSync(target, s.fds.resolve(s.fds.dir(fd), path(s.memory, at, len), false));
+    });
+    sys(
+      'path_link',
+      [I, I, I, I, I, I, I],
+      (s, fd: number, lookup: number, at: number, len: number, newFd: number, newAt: number, newLen: number) => {
+        const follow = (lookup & LookupFlags.SYMLINK_FOLLOW) !== 0;
+        const from = s.fds.resolve(s.fds.dir(fd), path(s.memory, at, len), follow);
+        linkSync(follow ? realpathSync(from) : from, s.fds.resolve(s.fds.dir(newFd), path(s.memory, newAt, newLen), false));
+      },
+    );
+    sys(
+      'path_filestat_set_times',
+      [I, I, I, I, L, L, I],
+      (s, fd: number, lookup: number, at: number, len: number, atim: bigint, mtim: bigint, flags: number) => {
+        const follow = (lookup & LookupFlags.SYMLINK_FOLLOW) !== 0;
+        const hostPath = s.fds.resolve(s.fds.dir(fd), path(s.memory, at, len), follow);
+        const [atime, mtime] = newTimes((follow ? statSync : lstatSync)(hostPath, { bigint: true }), atim, mtim, flags);
+        (follow ? utimesSync : lutimesSync)(hostPath, atime, mtime);
+      },
+    );
 
     sys('poll_oneoff', [I, I, I, I], (s, inPtr: number, outPtr: number, count: number, neventsPtr: number) => {
       s.memory.writeU32(u32(neventsPtr), this.#poll(s, u32(inPtr), u32(outPtr), u32(count)));

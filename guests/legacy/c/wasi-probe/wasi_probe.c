@@ -4,6 +4,7 @@
 // strerror(errno) with exit status 1. Without arguments it prints a usage
 // line to stderr and exits with status 2.
 #include <dirent.h>
+#include <fcntl.h>
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -89,6 +90,28 @@ static int print_random(void) {
   return 0;
 }
 
+// Sets both times of `path` to `seconds` since the epoch (utimensat → path_filestat_set_times).
+static int touch(const char *path, long long seconds) {
+  struct timespec times[2] = {{seconds, 0}, {seconds, 0}};
+  return utimensat(AT_FDCWD, path, times, 0) == 0 ? 0 : fail();
+}
+
+static int print_mtime(const char *path) {
+  struct stat st;
+  if (stat(path, &st) != 0) return fail();
+  printf("%lld\n", (long long) st.st_mtim.tv_sec);
+  return 0;
+}
+
+static int print_link(const char *path) {
+  char target[256];
+  ssize_t n = readlink(path, target, sizeof target - 1);
+  if (n < 0) return fail();
+  target[n] = '\0';
+  printf("%s\n", target);
+  return 0;
+}
+
 // Sleeps `ms` milliseconds (nanosleep → poll_oneoff with a clock subscription).
 static int sleep_ms(long ms) {
   struct timespec ts = {ms / 1000, (ms % 1000) * 1000000L};
@@ -97,7 +120,7 @@ static int sleep_ms(long ms) {
 
 int main(int argc, char **argv) {
   if (argc < 2) {
-    fprintf(stderr, "usage: wasi-probe <read|read-from|write|append|rm|mkdir|list|env|args|print|eprint|stdin|now|sleep|random|exit> ...\n");
+    fprintf(stderr, "usage: wasi-probe <read|read-from|write|append|rm|mkdir|list|symlink|link|readlink|touch|mtime|env|args|print|eprint|stdin|now|sleep|random|exit> ...\n");
     return 2;
   }
   const char *cmd = argv[1];
@@ -108,6 +131,11 @@ int main(int argc, char **argv) {
   if (strcmp(cmd, "rm") == 0 && argc == 3) return unlink(argv[2]) == 0 ? 0 : fail();
   if (strcmp(cmd, "mkdir") == 0 && argc == 3) return mkdir(argv[2], 0777) == 0 ? 0 : fail();
   if (strcmp(cmd, "list") == 0 && argc == 3) return list_dir(argv[2]);
+  if (strcmp(cmd, "symlink") == 0 && argc == 4) return symlink(argv[2], argv[3]) == 0 ? 0 : fail();
+  if (strcmp(cmd, "link") == 0 && argc == 4) return link(argv[2], argv[3]) == 0 ? 0 : fail();
+  if (strcmp(cmd, "readlink") == 0 && argc == 3) return print_link(argv[2]);
+  if (strcmp(cmd, "touch") == 0 && argc == 4) return touch(argv[2], atoll(argv[3]));
+  if (strcmp(cmd, "mtime") == 0 && argc == 3) return print_mtime(argv[2]);
   if (strcmp(cmd, "env") == 0 && argc == 3) return print_env(argv[2]);
   if (strcmp(cmd, "args") == 0) {
     for (int i = 0; i < argc; i++) printf("%s\n", argv[i]);
