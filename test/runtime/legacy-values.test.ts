@@ -372,6 +372,32 @@ describe('legacy bindings: errors before anything runs', () => {
     expect(exports.age()).toBe(30);
   });
 
+  it('refuses an imports object whose members have the wrong kind, naming them', async () => {
+    const compiled = await module;
+    const bad = (imports: unknown): LegacyError => {
+      try {
+        compiled.instantiate(imports as object);
+      } catch (error) {
+        if (error instanceof LegacyError) return error;
+        throw error;
+      }
+      throw new Error('expected a LegacyError');
+    };
+    expect(bad({ ...valuesHost().imports, hostSum: 5 }).message).toBe(
+      'imports.hostSum (world import `host-sum`): expected a function, found number',
+    );
+    expect(bad(null).code).toBe('LEGACY_BAD_IMPORT');
+    const grouped = 'package t:t@1.0.0;\ninterface host { host-origin: func() -> s32; }\nworld w { import host; }';
+    const error = await instantiateLegacy(valuesBytes, { 't:t/host@1.0.0': 'nope' }, { world: { wit: grouped } }).catch((e: unknown) => e);
+    expect((error as LegacyError).message).toBe('imports["t:t/host@1.0.0"]: expected an object of functions, found string');
+  });
+
+  it('accepts the module as an ArrayBuffer', async () => {
+    const copy = valuesBytes.buffer.slice(valuesBytes.byteOffset, valuesBytes.byteOffset + valuesBytes.byteLength);
+    const v = (await instantiateLegacy(copy, valuesHost().imports, { world })) as unknown as ValuesExports;
+    expect(v.add(1, 2)).toBe(3);
+  });
+
   it('refuses resources with a typed error naming them', async () => {
     const wit = 'package t:t;\nworld w {\n  resource blob { size: func() -> u32; }\n  export make: func() -> blob;\n}';
     const error = await compileLegacy(valuesBytes, { world: { wit } }).catch((e: unknown) => e);

@@ -95,6 +95,9 @@ export class LegacyModule {
     const slot: InstanceSlot = { exports: null };
     const heap = new GuestHeap(slot, this.allocator);
     const linker = new CoreLinker<unknown>();
+    if (imports === null || typeof imports !== 'object') {
+      throw new LegacyError('LEGACY_BAD_IMPORT', `imports: expected an object in the world's host shape, found ${imports === null ? 'null' : typeof imports}`);
+    }
     const host = imports as HostObject;
     const imported = new Set(this.module.info.imports.map((i) => `${i.module}\u0000${i.name}`));
     for (const imp of this.plan.imports) {
