@@ -19,7 +19,7 @@ const COMMANDS: Readonly<Record<string, () => Promise<Register>>> = {
   abi: async () => (await import('./commands/abi.js')).registerAbiCommand,
   build: async () => (await import('./commands/build.js')).registerBuildCommand,
   guest: async () => (await import('./commands/guest.js')).registerGuestCommand,
-  // The default command: bare `witgen` (or `witgen --check`...) generates from the config.
+  // The default command (see withDefaultCommand): bare `witgen` generates from the config.
   generate: async () => (await import('./commands/generate.js')).registerGenerateCommand,
 };
 
@@ -32,19 +32,25 @@ async function createProgram(argv: readonly string[]): Promise<Command> {
     .version(pkg.version, '-V, --version', 'print the witgen version')
     .showHelpAfterError('(run `witgen --help` for usage)')
     .exitOverride();
-  const first = argv[2];
-  // No command name (nothing, or options only) runs the default command, `generate`.
-  const requested = first === undefined || (first.startsWith('-') && !PROGRAM_FLAGS.has(first)) ? 'generate' : first;
-  const only = Object.hasOwn(COMMANDS, requested) ? COMMANDS[requested] : undefined;
+  const requested = argv[2];
+  const only = requested !== undefined && Object.hasOwn(COMMANDS, requested) ? COMMANDS[requested] : undefined;
   const loaders = only !== undefined ? [only] : Object.values(COMMANDS);
   for (const register of await Promise.all(loaders.map((load) => load()))) register(program);
   return program;
 }
 
-async function main(argv: readonly string[]): Promise<number> {
+/** No command name (nothing, or options only such as `--check`) means the default command, `generate`. */
+function withDefaultCommand(argv: readonly string[]): string[] {
+  const first = argv[2];
+  const bare = first === undefined || (first.startsWith('-') && !PROGRAM_FLAGS.has(first));
+  return bare ? [...argv.slice(0, 2), 'generate', ...argv.slice(2)] : [...argv];
+}
+
+async function main(rawArgv: readonly string[]): Promise<number> {
   try {
+    const argv = withDefaultCommand(rawArgv);
     const program = await createProgram(argv);
-    await program.parseAsync([...argv]);
+    await program.parseAsync(argv);
     return 0;
   } catch (error) {
     // Commander already printed its own message (unknown option, --help...).

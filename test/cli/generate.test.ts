@@ -45,6 +45,13 @@ const STACK_LINE = /^\s+at .+[:(]/m;
 const JSON_CONFIG = JSON.stringify({ worlds: [{ wit: 'wit', world: 'plugin', out: 'src/generated' }] });
 
 describe('witgen generate with flags', () => {
+  it('is listed in help; an unknown command is still an unknown command, not an argument of generate', () => {
+    expect(cli.run(['--help']).stdout).toMatch(/^  generate\b/m);
+    const unknown = cli.run(['generat']);
+    expect(unknown.status).toBe(1);
+    expect(unknown.stderr).toMatch(/unknown command 'generat'/);
+  });
+
   it('writes <out>/<world>.ts, the same bytes as generateTsHost, and says so', () => {
     const dir = project();
     const result = cli.run(['generate', '--wit', 'wit', '--world', 'plugin', '--out', 'gen'], dir);

@@ -91,7 +91,7 @@ function parseAbi(value: string): 'component' | 'c' {
 
 export function registerGenerateCommand(program: Command): void {
   program
-    .command('generate', { isDefault: true })
+    .command('generate')
     .description('generate typed TypeScript host bindings (one module per world) from the witgen config or flags')
     .option('-c, --config <file>', 'the config file (default: found from the working folder)')
     .option('--wit <path>', 'a .wit file or a folder of .wit files (with --out: ignore the config)')
