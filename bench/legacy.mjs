@@ -8,7 +8,8 @@
  * checks), and the raw core call where there is one.
  *
  * Calls: add(u32, u32) -> u32; just-add(u64, u64) -> u64 on the plugin
- * guest (guests/legacy/c/plugin, bigints); point-add(point, point) -> point (records by
+ * guest (guests/legacy/c/plugin, bigints); trigger-host-calls(s32) on the
+ * plugin guest (one export call making three host import calls); point-add(point, point) -> point (records by
  * pointer, result through sret); echo(string) -> string with 16 bytes
  * (string struct by pointer, bytes and result allocated in the guest, result
  * freed by the caller).
@@ -41,7 +42,14 @@ const TARGET = 1.5;
 const bytes = readFileSync(join(root, 'guests/legacy/c/values/values.core.wasm'));
 const pluginBytes = readFileSync(join(root, 'guests/legacy/c/plugin/plugin.core.wasm'));
 const pluginWorld = { wit: readFileSync(join(root, 'wit/plugin.wit'), 'utf8'), world: 'plugin' };
-const pluginImports = { hostLogValue: () => undefined, hostGetSharedValue: () => 0, hostSetSharedValue: () => undefined };
+const pluginState = { shared: 0 };
+const pluginImports = {
+  hostLogValue: () => undefined,
+  hostGetSharedValue: () => pluginState.shared,
+  hostSetSharedValue: (v) => {
+    pluginState.shared = v;
+  },
+};
 const wit = readFileSync(join(root, 'guests/legacy/c/values/values.wit'), 'utf8');
 const world = { wit, world: 'values' };
 const hostImports = {
@@ -193,8 +201,16 @@ const compiled = await api.compileLegacy(bytes, { world });
 const witgen = compiled.instantiate(hostImports);
 const hand = handWritten();
 const pluginWitgen = (await api.compileLegacy(pluginBytes, { world: pluginWorld })).instantiate(pluginImports);
+// Hand-written host functions: plain core imports, no checks.
+const handState = { shared: 0 };
 const pluginRaw = new WebAssembly.Instance(new WebAssembly.Module(pluginBytes), {
-  env: { host_log_value: () => undefined, host_get_shared_value: () => 0, host_set_shared_value: () => undefined },
+  env: {
+    host_log_value: () => undefined,
+    host_get_shared_value: () => handState.shared,
+    host_set_shared_value: (v) => {
+      handState.shared = v;
+    },
+  },
 }).exports;
 pluginRaw._initialize();
 const rawJustAdd = pluginRaw.just_add;
@@ -217,6 +233,13 @@ for (const [name, a, b] of [
 const rows = [
   { name: 'add(u32, u32)', raw: () => hand.raw.add(1, 2), hand: () => hand.add(1, 2), witgen: () => witgen.add(1, 2) },
   { name: 'just-add(u64, u64) (plugin)', raw: () => rawJustAdd(1n, 2n), hand: () => handJustAdd(1n, 2n), witgen: () => pluginWitgen.justAdd(1n, 2n) },
+  {
+    name: 'trigger-host-calls(s32) (3 imports)',
+    // Not one of issue 5's target calls: shown for the import path's cost.
+    informational: true,
+    hand: () => pluginRaw.trigger_host_calls(1),
+    witgen: () => pluginWitgen.triggerHostCalls(1),
+  },
   { name: 'point-add(point, point)', hand: () => hand.pointAdd(p, q), witgen: () => witgen.pointAdd(p, q) },
   { name: 'echo(string) 16 B', hand: () => hand.echo(s16), witgen: () => witgen.echo(s16) },
 ];
@@ -231,8 +254,8 @@ for (const row of rows) {
   const [h, w, r] = timeRow(fns);
   const ratio = w / h;
   const met = ratio <= TARGET;
-  allMet &&= met;
-  table.push([row.name, ns(r), ns(h), ns(w), `${ratio.toFixed(2)}x`, met ? 'met' : 'MISSED']);
+  if (!row.informational) allMet &&= met;
+  table.push([row.name, ns(r), ns(h), ns(w), `${ratio.toFixed(2)}x`, row.informational ? '(no target)' : met ? 'met' : 'MISSED']);
 }
 const widths = header.map((_, i) => Math.max(...table.map((r) => r[i].length)));
 for (const r of table) console.log(r.map((c, i) => (i === 0 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join('  '));
