@@ -41,6 +41,29 @@ world nested {
   export add-doubled: func(a: u32, b: u32) -> u32;
 }`;
 
+/** A component importing a world-level resource `blob` (constructor and method) from the host. */
+const ROOT_RESOURCE_WAT = `(component
+  (import "blob" (type $blob (sub resource)))
+  (import "[constructor]blob" (func $ctor (param "n" u32) (result (own $blob))))
+  (import "[method]blob.size" (func $size (param "self" (borrow $blob)) (result u32)))
+  (core func $ctor-low (canon lower (func $ctor)))
+  (core func $size-low (canon lower (func $size)))
+  (core func $drop (canon resource.drop $blob))
+  (core module $m
+    (import "h" "ctor" (func $c (param i32) (result i32)))
+    (import "h" "size" (func $s (param i32) (result i32)))
+    (import "h" "drop" (func $d (param i32)))
+    (func (export "run") (param i32) (result i32) (local $h i32) (local $r i32)
+      (local.set $h (call $c (local.get 0)))
+      (local.set $r (call $s (local.get $h)))
+      (call $d (local.get $h))
+      (local.get $r)))
+  (core instance $hi (export "ctor" (func $ctor-low)) (export "size" (func $size-low)) (export "drop" (func $drop)))
+  (core instance $i (instantiate $m (with "h" (instance $hi))))
+  (func $run (param "n" u32) (result u32) (canon lift (core func $i "run")))
+  (export "run" (func $run))
+)`;
+
 let cacheDir: string;
 let nested: Uint8Array;
 const nestedWit = loadWitText(NESTED_WIT);
@@ -140,6 +163,30 @@ describe('instantiateWithJco: a nested component', () => {
     } finally {
       rmSync(other, { recursive: true, force: true });
     }
+  });
+
+  it('passes a world-level resource class the host provides (jco reads it as `default`)', async () => {
+    const bytes = await parse(ROOT_RESOURCE_WAT);
+    const made: number[] = [];
+    class Blob {
+      constructor(readonly n: number) {
+        made.push(n);
+      }
+      size(): number {
+        return this.n * 10;
+      }
+    }
+    const instance = await instantiateWithJco(bytes, { Blob }, { reason: 'root resource', cacheDir });
+    expect(Object.keys(instance.exports)).toEqual(['run']);
+    expect((instance.exports.run as (n: number) => number)(4)).toBe(40);
+    expect(made).toEqual([4]);
+    const error = await instantiateWithJco(bytes, { Blob: () => 0 }, { reason: 'root resource', cacheDir }).then(
+      () => null,
+      (e: unknown) => e,
+    );
+    expect((error as ImportsError).problems).toEqual([
+      { path: 'Blob', kind: 'wrong-kind', expected: 'resource blob (a class)', found: 'function Blob' },
+    ]);
   });
 
   it('names the reason when jco cannot transpile the bytes', async () => {
