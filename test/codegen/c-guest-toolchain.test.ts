@@ -114,6 +114,7 @@ const fixtureCases = [
   ...casesOf(path.join(fixtures, 'beyond-components.wit'), 'fixture beyond-components.wit', false),
   ...casesOf(path.join(fixtures, 'world-uses.wit'), 'fixture world-uses.wit', true),
   ...casesOf(path.join(fixtures, 'fixed-lists.wit'), 'fixture fixed-lists.wit', true),
+  ...casesOf(path.join(fixtures, 'huge-flags.wit'), 'fixture huge-flags.wit', false),
 ];
 const allCases = [...corpusCases, ...fixtureCases];
 const supported = allCases.filter((c) => !(c.generated instanceof CGuestError));

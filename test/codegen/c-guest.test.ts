@@ -326,6 +326,27 @@ describe('fixed-length lists', () => {
   });
 });
 
+describe('flags beyond 64 members and without members', () => {
+  const members = Array.from({ length: 70 }, (_, i) => `m${i}`).join(', ');
+  const { h, c } = generateText(
+    ['package a:b;', 'interface i {', `  flags big { ${members} }`, '  flags none {}', '  f: func(b: big, n: none) -> big;', '}', 'world w {', '  import i;', '}'].join('\n'),
+  );
+
+  it('are structs of the canonical u32 words with a bit and a word index per flag', () => {
+    expect(flat(h)).toContain('typedef struct a_b_i_big_t { uint32_t bits[3]; } a_b_i_big_t;');
+    expect(h).toContain('#define A_B_I_BIG_M0 (1U << 0)\n#define A_B_I_BIG_M0_WORD 0');
+    expect(h).toContain('#define A_B_I_BIG_M69 (1U << 5)\n#define A_B_I_BIG_M69_WORD 2');
+    expect(flat(h)).toContain('typedef struct a_b_i_none_t { uint32_t bits[0]; } a_b_i_none_t;');
+    expect(c).toContain('_Static_assert(sizeof(a_b_i_big_t) == 12 && _Alignof(a_b_i_big_t) == 4');
+    expect(c).toContain('_Static_assert(sizeof(a_b_i_none_t) == 0 && _Alignof(a_b_i_none_t) == 4');
+  });
+
+  it('are passed and returned by value, one i32 per word', () => {
+    expect(h).toContain('extern a_b_i_big_t a_b_i_f(a_b_i_big_t b, a_b_i_none_t n);');
+    expect(c).toContain('(int32_t) (b).bits[0], (int32_t) (b).bits[1], (int32_t) (b).bits[2], (int32_t) (uintptr_t) __ret_area0');
+  });
+});
+
 describe('what C cannot express yet', () => {
   const cases: [string, string, RegExp][] = [
     ['async functions', 'import f: async func();', /`async` functions/],

@@ -13,7 +13,7 @@ import type { Type } from '../../wit/model.js';
 import type { CodeWriter } from '../writer.js';
 import type { CGuestContext } from './context.js';
 import { cIdent } from './names.js';
-import { mapEntryName } from './types.js';
+import { isWordArrayFlags, mapEntryName } from './types.js';
 
 /** How many i32 words the flags type `id` occupies, per the ABI plan. */
 function flagWords(ctx: CGuestContext, id: number): number {
@@ -121,12 +121,15 @@ export function lowerFlat(body: FunctionBody, type: Type, value: string): string
     case 'fixed-length-list':
       // N elements one after the other (CanonicalABI.md flattens `list<T, N>` like an N-tuple of T).
       return Array.from({ length: kind.length }, (_, i) => lowerFlat(body, kind.element, `(${value}).val[${i}]`)).flat();
-    case 'flags':
-      // Flags of more than 32 members are two i32 words, held in one uint64_t in C.
-      if (flagWords(ctx, resolved.id) === 2) {
+    case 'flags': {
+      const words = flagWords(ctx, resolved.id);
+      if (isWordArrayFlags(words)) return Array.from({ length: words }, (_, i) => `(int32_t) (${value}).bits[${i}]`);
+      // Flags of 33 to 64 members are two i32 words, held in one uint64_t in C.
+      if (words === 2) {
         return [`(int32_t) ((${value}) & 0xffffffff)`, `(int32_t) ((${value}) >> 32)`];
       }
       return [`(int32_t) (${value})`];
+    }
     case 'enum':
       return [`(int32_t) (${value})`];
     case 'handle':
@@ -286,13 +289,21 @@ export function liftFlat(body: FunctionBody, type: Type, values: readonly string
       }
       return name;
     }
-    case 'flags':
-      if (flagWords(ctx, resolved.id) === 2) {
+    case 'flags': {
+      const words = flagWords(ctx, resolved.id);
+      if (isWordArrayFlags(words)) {
+        const name = body.tmp('flags');
+        out.line(words === 0 ? `${cType} ${name} = {};` : `${cType} ${name};`);
+        for (let i = 0; i < words; i++) out.line(`${name}.bits[${i}] = (uint32_t) (${next()});`);
+        return name;
+      }
+      if (words === 2) {
         const low = next();
         const high = next();
         return `(${cType}) (((uint64_t) (uint32_t) (${low})) | (((uint64_t) (uint32_t) (${high})) << 32))`;
       }
       return `(${cType}) (${next()})`;
+    }
     case 'enum':
       return `(${cType}) (${next()})`;
     case 'handle':

@@ -54,9 +54,6 @@ export class LiveTypes {
         if (kind.err !== null) this.addType(kind.err);
         break;
       case 'flags':
-        if (kind.flags.length === 0) throw unsupported('flags without members', this.where());
-        if (kind.flags.length > 64) throw unsupported('flags with more than 64 members', this.where());
-        break;
       case 'enum':
       case 'resource':
         break;

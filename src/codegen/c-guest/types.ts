@@ -131,14 +131,28 @@ function defineNamed(ctx: CGuestContext, scope: Scope, id: TypeId, witName: stri
   switch (kind.kind) {
     case 'flags': {
       const layout = layoutOf(ctx.resolve, id);
-      const wide = layout.kind === 'flags' && layout.words === 2;
+      const words = layout.kind === 'flags' ? layout.words : 1;
+      if (isWordArrayFlags(words)) {
+        // More than 64 flags do not fit a C integer: an array of the canonical u32 words, each
+        // flag a bit in word `<FLAG>_WORD` (and none at all for flags without members).
+        h.block(`typedef struct ${name}`, () => h.line(`uint32_t bits[${words}];`), ` ${name};`);
+        h.blank();
+        kind.flags.forEach((flag, i) => {
+          writeDocs(h, flag.docs);
+          const bit = constant(constantPrefix, flag.name);
+          h.line(`#define ${bit} (1U << ${i % 32})`);
+          h.line(`#define ${bit}_WORD ${Math.floor(i / 32)}`);
+        });
+        break;
+      }
+      const wide = words === 2;
       // Two u32 words in canonical memory: a 4-aligned 64-bit integer in C.
       const repr = wide ? 'uint64_t __attribute__((__aligned__(4)))' : `${reprName(layout.kind === 'flags' ? layout.repr : 'u32')}`;
       h.line(`typedef ${repr} ${name};`);
       h.blank();
       kind.flags.forEach((flag, i) => {
         writeDocs(h, flag.docs);
-        h.line(`#define ${constantPrefix}_${shoutyCase(flag.name)} (${wide ? '1ULL' : '1U'} << ${i})`);
+        h.line(`#define ${constant(constantPrefix, flag.name)} (${wide ? '1ULL' : '1U'} << ${i})`);
       });
       break;
     }
@@ -256,6 +270,18 @@ function writeStructBody(ctx: CGuestContext, open: string, kind: TypeDefKind, na
         throw new Error(`unexpected anonymous type kind \`${kind.kind}\``);
     }
   }, ` ${name};`);
+}
+
+function constant(prefix: string, name: string): string {
+  return `${prefix}_${shoutyCase(name)}`;
+}
+
+/**
+ * Flags C holds as `{ uint32_t bits[N]; }` rather than an integer: more than
+ * two canonical words, or none (flags without members, size 0 and align 4).
+ */
+export function isWordArrayFlags(words: number): boolean {
+  return words === 0 || words > 2;
 }
 
 function reprName(repr: 'u8' | 'u16' | 'u32'): string {
