@@ -10,7 +10,12 @@ import { loadWitText, selectWorld } from '../../src/wit/load.js';
 
 const WIT = `package test:imports@1.0.0;
 
+interface types {
+  record point { x: s32, y: s32 }
+}
+
 interface host {
+  use types.{point};
   resource blob {
     constructor(init: list<u8>);
     size: func() -> u32;
@@ -22,6 +27,7 @@ interface host {
 world w {
   import host-log-value: func(value: s32);
   import host-get-shared-value: func() -> s32;
+  import types;
   import host;
   import wasi:cli/stdout@0.2.0;
   export run: func();
@@ -69,6 +75,16 @@ function errorOf(imports: unknown, options = { provided }): ImportsError {
 describe('checkImports', () => {
   it('accepts a complete imports object; provided interfaces may be absent', () => {
     expect(() => checkImports(resolve, world, goodImports(), { provided })).not.toThrow();
+  });
+
+  it('does not require an object for an interface of types only, but checks one that is given', () => {
+    const imports = goodImports();
+    imports['test:imports/types@1.0.0'] = { point: 1 };
+    expect(errorOf(imports).problems).toEqual([
+      { path: "['test:imports/types@1.0.0'].point", kind: 'extra', expected: null, found: 'number 1' },
+    ]);
+    imports['test:imports/types@1.0.0'] = {};
+    expect(importProblems(resolve, world, imports, { provided })).toEqual([]);
   });
 
   it('reports a provided-by-nobody interface as missing', () => {

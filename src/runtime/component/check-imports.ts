@@ -85,7 +85,7 @@ export function importProblems(
   const shape = hostShape(resolve, worldId);
   const provided = options.provided ?? new Set<string>();
   const root = shape.root.imports;
-  const needed = shape.imports.filter((g) => !provided.has(g.witName));
+  const needed = shape.imports.filter((g) => !provided.has(g.witName) && (g.functions.length > 0 || g.resources.length > 0));
   const nothingNeeded = root.functions.length === 0 && root.resources.length === 0 && needed.length === 0;
   if (imports === undefined && nothingNeeded) return [];
   if (!isObject(imports)) {
@@ -97,7 +97,9 @@ export function importProblems(
     const path = accessor('', group.key);
     const value = imports[group.key];
     if (value === undefined) {
-      if (!provided.has(group.witName)) {
+      // An interface of types only has nothing for the host to provide.
+      const empty = group.functions.length === 0 && group.resources.length === 0;
+      if (!provided.has(group.witName) && !empty) {
         problems.push({ path, kind: 'missing', expected: `interface ${group.witName}`, found: 'nothing' });
       }
       continue;
