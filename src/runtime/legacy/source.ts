@@ -54,6 +54,7 @@ export async function coreModuleOf(source: LegacySource): Promise<CoreModule> {
   return { module: source, info: infoOfModule(source) };
 }
 
+const WIT_CACHE_SIZE = 32;
 const witCache = new Map<string, { resolve: Resolve; worldId: WorldId }>();
 
 export function resolveWorld(world: LegacyWorld): { resolve: Resolve; worldId: WorldId } {
@@ -63,6 +64,8 @@ export function resolveWorld(world: LegacyWorld): { resolve: Resolve; worldId: W
   if (found === undefined) {
     const loaded = loadWitText(world.wit);
     found = { resolve: loaded.resolve, worldId: selectWorld(loaded, world.world) };
+    // A small cache: hosts pass the same few worlds over and over; a host generating WIT must not grow it forever.
+    if (witCache.size >= WIT_CACHE_SIZE) witCache.delete(witCache.keys().next().value as string);
     witCache.set(key, found);
   }
   return found;
