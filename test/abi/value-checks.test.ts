@@ -270,4 +270,49 @@ describe('random wrong values never pass silently', () => {
       { numRuns: 300 },
     );
   });
+
+  it('an export call names the first argument that is wrong, and accepts calls whose arguments are all right', () => {
+    const twoParams = fc
+      .tuple(typeSpecArb.filter(withoutHandles), typeSpecArb.filter(withoutHandles))
+      .chain(([specA, specB]) => {
+        const r: Resolve = emptyResolve();
+        const types = [addSpec(r, specA), addSpec(r, specB)] as const;
+        const valid = fc.tuple(valueOf(layoutOf(r, types[0])), valueOf(layoutOf(r, types[1])));
+        return fc.tuple(fc.constant(r), fc.constant(types), valid, fc.nat(1), JUNK, fc.array(fc.nat(), { maxLength: 4 }));
+      });
+    fc.assert(
+      fc.property(twoParams, ([r, types, valid, which, junk, picks]) => {
+        const func: Func = {
+          name: 'two',
+          kind: { kind: 'freestanding' },
+          async: false,
+          params: [
+            { name: 'first-arg', type: types[0] },
+            { name: 'second-arg', type: types[1] },
+          ],
+          result: null,
+          docs: null,
+          stability: { kind: 'unknown' },
+        };
+        const call = compileExportCall(r, func).value(testInstance(), () => undefined);
+        const args: unknown[] = [...valid];
+        args[which] = corrupt(args[which], junk, picks);
+        const firstBad = [0, 1].find((i) => findValueProblem(r, types[i] as Type, args[i]) !== null);
+        let thrown: unknown = null;
+        try {
+          call(...args);
+        } catch (error) {
+          thrown = error;
+        }
+        if (firstBad === undefined) {
+          expect(thrown instanceof AbiTrap && thrown.reason === 'invalid-value').toBe(false);
+        } else {
+          expect(thrown).toBeInstanceOf(AbiValueError);
+          expect((thrown as AbiValueError).position).toEqual({ kind: 'argument', name: func.params[firstBad]?.name });
+          expect((thrown as AbiValueError).message.startsWith(`\`two\` argument \`${func.params[firstBad]?.name}\``)).toBe(true);
+        }
+      }),
+      { numRuns: 200 },
+    );
+  });
 });
