@@ -51,10 +51,18 @@ interface Manifest {
 
 const WORLD_FILE = 'world.wit';
 
-/** The folder used when none is given (see the module comment). */
+const defaultDirs = new Map<string, string>();
+
+/** The folder used when none is given (see the module comment); decided once per working directory. */
 export function defaultCacheDir(): string {
-  const preferred = resolve('node_modules', '.cache', 'witgen', 'jco');
-  return writable(preferred) ? preferred : join(tmpdir(), 'witgen-jco');
+  const cwd = process.cwd();
+  let dir = defaultDirs.get(cwd);
+  if (dir === undefined) {
+    const preferred = resolve(cwd, 'node_modules', '.cache', 'witgen', 'jco');
+    dir = writable(preferred) ? preferred : join(tmpdir(), 'witgen-jco');
+    defaultDirs.set(cwd, dir);
+  }
+  return dir;
 }
 
 function writable(dir: string): boolean {
