@@ -10,11 +10,13 @@ import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, 
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import fc from 'fast-check';
 import { afterAll, describe, expect, it } from 'vitest';
 import { hostShape, type HostShape } from '../../src/abi/host-shape.js';
 import { generateTsHost } from '../../src/codegen/ts-host/index.js';
 import { loadWit, loadWitAsync, loadWitText, selectWorld } from '../../src/wit/load.js';
 import type { Resolve, WorldEntry, WorldId } from '../../src/wit/model.js';
+import { witTypeArb } from '../abi/wit-types.js';
 import { repoRoot } from '../cli/run-cli.js';
 
 const root = fileURLToPath(new URL('../../../shared/conformance/wit-parser', import.meta.url));
@@ -115,6 +117,31 @@ describe('TypeScript bindings for every corpus world', () => {
     for (const file of files) writeFileSync(join(out, 'kitchen', file.path), file.content);
     copyFileSync(join(fixtures, 'kitchen-host.ts.txt'), join(out, 'kitchen', 'kitchen-host.ts'));
     generated.push(join(out, 'kitchen', 'kitchen-host.ts'));
+  });
+
+  it('random worlds (fixed seed): random nested types in imported and exported functions join the run', () => {
+    const funcArb = fc.array(
+      fc.record({ params: fc.array(witTypeArb(), { maxLength: 3 }), result: fc.option(witTypeArb(), { nil: null }) }),
+      { minLength: 1, maxLength: 4 },
+    );
+    const dir = join(out, 'random');
+    mkdirSync(dir, { recursive: true });
+    fc.sample(funcArb, { seed: 20261125, numRuns: 40 }).forEach((funcs, n) => {
+      const decls = funcs.flatMap((f) => [...f.params.flatMap((p) => p.decls), ...(f.result?.decls ?? [])]);
+      const sigs = funcs.map((f, i) => {
+        const params = f.params.map((p, j) => `p${j}: ${p.text}`).join(', ');
+        return `  f${i}: func(${params})${f.result === null ? '' : ` -> ${f.result.text}`};`;
+      });
+      const text = ['package rnd:ts@0.1.0;', 'interface api {', ...decls.map((d) => `  ${d}`), ...sigs, '}'];
+      text.push('world w {', '  import api;', '  export run: func(x: u32);', '}', 'world v {', '  export api;', '}', '');
+      const loaded = loadWitText(text.join('\n'));
+      for (const world of ['w', 'v']) {
+        const file = generateTsHost(loaded.resolve, selectWorld(loaded, world), { runtimeImport: '../runtime.js' }).files[0];
+        const path = join(dir, `${n}-${file?.path ?? ''}`);
+        writeFileSync(path, file?.content ?? '');
+        generated.push(path);
+      }
+    });
   });
 
   it('examples/plugin: the committed host and bindings join the run', () => {
