@@ -166,6 +166,8 @@ describe('import results that do not fit their WIT type', () => {
       }),
     );
     expect(thrown.message).toBe('`try-get` error payload: expected string, found 5');
+    expect(thrown.position).toEqual({ kind: 'error' });
+    expect(thrown.at).toBe('payload');
     expect(() => callImport('try-get', () => 7)).not.toThrow();
   });
 

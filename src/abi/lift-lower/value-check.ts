@@ -47,7 +47,7 @@ export type ValuePosition =
 export class AbiValueError extends AbiTrap {
   readonly position: ValuePosition;
   readonly path: readonly PathStep[];
-  /** The JS accessor of the bad part, from the value's name: `a.x`, `items[3]`, `result.val`. */
+  /** The JS accessor of the bad part, from the value's name: `a.x`, `items[3]`, `result.y`, `payload.code`. */
   readonly at: string;
 
   constructor(func: string, position: ValuePosition, problem: ValueProblem) {
@@ -88,7 +88,7 @@ function stepText(step: PathStep): string {
 }
 
 function accessorOf(position: ValuePosition, path: readonly PathStep[]): string {
-  let at = position.kind === 'argument' ? camelCase(position.name) : position.kind === 'value' ? 'value' : 'result';
+  let at = position.kind === 'argument' ? camelCase(position.name) : position.kind === 'error' ? 'payload' : position.kind;
   for (const step of path) {
     if (step.kind === 'field' || step.kind === 'flag') at += `.${step.js}`;
     else if (step.kind === 'element') at += `[${step.index}]`;
