@@ -7,6 +7,7 @@
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CoreLinker, compileCoreModule, type CoreModule } from '../../src/runtime/core/linker.js';
 import { WasiDeniedError, WasiExit } from '../../src/runtime/wasi/errors.js';
@@ -121,6 +122,18 @@ describe('WASI preview1, deny-by-default (legacy wasi-probe command through Core
     expect(run(['env', 'PATH'], { env }).status).toBe(3);
     expect(run(['args', 'x', 'y z']).stdout).toBe('wasi-probe\nargs\nx\ny z\n');
     expect(run(['stdin'], { stdin: new TextEncoder().encode('line 1\nline 2') }).stdout).toBe('line 1\nline 2');
+  });
+
+  it('passes any granted environment and arguments through unchanged (random, unicode)', () => {
+    const name = fc.stringMatching(/^[A-Z_][A-Z0-9_]{0,11}$/);
+    const text = fc.string({ unit: 'grapheme', maxLength: 24 }).filter((t) => !t.includes('\0') && !t.includes('\n'));
+    fc.assert(
+      fc.property(name, text, fc.array(text, { maxLength: 4 }), (key, value, args) => {
+        expect(run(['env', key], { env: { [key]: value } }).stdout).toBe(`${value}\n`);
+        expect(run(['args', ...args]).stdout).toBe(['wasi-probe', 'args', ...args].map((a) => `${a}\n`).join(''));
+      }),
+      { numRuns: 25 },
+    );
   });
 
   it('reads, writes, lists and removes below a preopened directory and nowhere else', () => {
