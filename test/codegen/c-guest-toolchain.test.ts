@@ -7,7 +7,8 @@
  *    typed CGUEST_UNSUPPORTED error instead, and are counted);
  * 2. linked with an empty implementation of the exports into a reactor core
  *    module, its imports and exports are exactly the core signatures src/abi
- *    plans (plus resource intrinsics, cabi_realloc and post-return functions);
+ *    plans (plus resource intrinsics, cabi_realloc, post-return functions and the
+ *    canonical built-ins the glue lists for futures, streams and error contexts);
  * 3. jco's componentEmbed + componentNew (wasm-tools) accept it as a component
  *    of the world.
  *
@@ -115,6 +116,7 @@ const fixtureCases = [
   ...casesOf(path.join(fixtures, 'world-uses.wit'), 'fixture world-uses.wit', true),
   ...casesOf(path.join(fixtures, 'fixed-lists.wit'), 'fixture fixed-lists.wit', true),
   ...casesOf(path.join(fixtures, 'huge-flags.wit'), 'fixture huge-flags.wit', false),
+  ...casesOf(path.join(fixtures, 'async-types.wit'), 'fixture async-types.wit', true),
 ];
 const allCases = [...corpusCases, ...fixtureCases];
 const supported = allCases.filter((c) => !(c.generated instanceof CGuestError));
@@ -167,6 +169,11 @@ function compareWithPlan(c: WorldCase, bytes: Uint8Array): string[] {
     else expectedImports.set(`${r.side === 'exported' ? `[export]${iface}` : iface}::${r.name}`, r);
   }
   expectedExports.set('cabi_realloc', { params: ['i32', 'i32', 'i32', 'i32'], results: ['i32'] });
+  // Canonical built-ins for futures, streams, waitable sets and error contexts: the generator's own
+  // list, whose names and types wasm-tools checks when it makes the component (step 3).
+  if (!(c.generated instanceof CGuestError)) {
+    for (const b of c.generated.builtinImports) expectedImports.set(`${b.module}::${b.name}`, b);
+  }
 
   const problems: string[] = [];
   const info = readCoreModule(bytes);

@@ -5,10 +5,13 @@
  */
 import type { InterfaceId, PrimitiveName, Resolve, Type, TypeDef, TypeDefKind, TypeId, World, WorldId, WorldKey } from '../../wit/model.js';
 import { CodeWriter } from '../writer.js';
+import type { BuiltinImport } from './async-types.js';
 import { interfacePrefix, snakeCase, worldKeyName } from './names.js';
 
 /** The output, section by section, in the order the files are assembled. */
 export interface Sections {
+  /** Header: waitable and error-context types, before the type definitions that use them. */
+  readonly hAsync: CodeWriter;
   /** Header: type definitions. */
   readonly hDefs: CodeWriter;
   /** Header: prototypes of import wrappers and of the exports the guest implements. */
@@ -72,6 +75,7 @@ export class CGuestContext {
   /** snake_case world name: the prefix of world-level names and of shared helpers. */
   readonly worldSnake: string;
   readonly sections: Sections = {
+    hAsync: new CodeWriter(),
     hDefs: new CodeWriter(),
     hFns: new CodeWriter(),
     hHelpers: new CodeWriter(),
@@ -94,6 +98,15 @@ export class CGuestContext {
   /** What the guest must implement: export prototypes and exported resources' destructors. */
   readonly guestImplements: GuestImplementation[] = [];
   needsString = false;
+  /** A WIT type mentions `error-context`: the world gets its handle type and built-ins. */
+  usesErrorContext = false;
+  needsErrorContext = false;
+  /** The waitable-set API was emitted (futures and streams need it). */
+  needsWaitables = false;
+  /** C names of the future and stream types that have their helpers. */
+  readonly futureHelpers = new Set<string>();
+  /** Canonical built-ins the glue imports besides the world's functions and resource intrinsics. */
+  readonly builtinImports: BuiltinImport[] = [];
   /** Static return area of the export adapters (results live there until post-return). */
   retArea = { size: 0, align: 1 };
 
@@ -161,6 +174,10 @@ export class CGuestContext {
         this.needsString = true;
         return `${this.worldSnake}_string_t`;
       }
+      if (type === 'error-context') {
+        this.usesErrorContext = true;
+        return `${this.worldSnake}_error_context_t`;
+      }
       return PRIMITIVE_C_NAMES[type];
     }
     const name = this.typeNames.get(type);
@@ -209,7 +226,7 @@ export class CGuestContext {
   }
 }
 
-const PRIMITIVE_C_NAMES: Readonly<Record<Exclude<PrimitiveName, 'string'>, string>> = {
+const PRIMITIVE_C_NAMES: Readonly<Record<Exclude<PrimitiveName, 'string' | 'error-context'>, string>> = {
   bool: 'bool',
   u8: 'uint8_t',
   s8: 'int8_t',
@@ -222,5 +239,4 @@ const PRIMITIVE_C_NAMES: Readonly<Record<Exclude<PrimitiveName, 'string'>, strin
   f32: 'float',
   f64: 'double',
   char: 'uint32_t',
-  'error-context': 'uint32_t',
 };

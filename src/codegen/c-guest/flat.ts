@@ -131,6 +131,8 @@ export function lowerFlat(body: FunctionBody, type: Type, value: string): string
       return [`(int32_t) (${value})`];
     }
     case 'enum':
+    case 'future':
+    case 'stream':
       return [`(int32_t) (${value})`];
     case 'handle':
     case 'resource': {
@@ -305,6 +307,8 @@ export function liftFlat(body: FunctionBody, type: Type, values: readonly string
       return `(${cType}) (${next()})`;
     }
     case 'enum':
+    case 'future':
+    case 'stream':
       return `(${cType}) (${next()})`;
     case 'handle':
     case 'resource': {

@@ -10,6 +10,7 @@ import { flattenFunction, type FunctionAbi } from '../../abi/flatten.js';
 import { layoutOf, recordLayout } from '../../abi/layout.js';
 import type { Func, Type } from '../../wit/model.js';
 import { CodeWriter } from '../writer.js';
+import { defineFuturesAndStreams } from './async-types.js';
 import type { CGuestContext, Scope } from './context.js';
 import { writeDocs } from './docs.js';
 import { coreCType, FunctionBody, liftFlat, lowerFlat } from './flat.js';
@@ -112,6 +113,7 @@ export function generateImport(ctx: CGuestContext, scope: Scope, func: Func): vo
 
   cAdapters.blank();
   cAdapters.block(sig.prototype, () => cAdapters.append(out));
+  defineFuturesAndStreams(ctx, scope, func);
 }
 
 /** Hands the lifted result of an import to the caller the way the C signature says. */
@@ -212,6 +214,7 @@ export function generateExport(ctx: CGuestContext, scope: Scope, func: Func): vo
   cAdapters.block(coreDeclaration(abi, coreName, true, argNames), () => cAdapters.append(out));
 
   if (func.result !== null && abi.resultsIndirect) writePostReturn(ctx, func.result, exportName, coreName);
+  defineFuturesAndStreams(ctx, scope, func);
 }
 
 /**

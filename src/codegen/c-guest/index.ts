@@ -11,6 +11,7 @@ import type { Func, Resolve, TypeId, WorldEntry, WorldId } from '../../wit/model
 import { CodeWriter } from '../writer.js';
 import { CGuestContext, type GuestImplementation, type Scope } from './context.js';
 import { CGuestError, unsupported } from './errors.js';
+import { useErrorContext, type BuiltinImport } from './async-types.js';
 import { bitcastHelpers } from './flat.js';
 import { generateExport, generateImport } from './functions.js';
 import { LiveTypes } from './live-types.js';
@@ -19,6 +20,7 @@ import { defineTypes } from './types.js';
 
 export { CGuestError, type CGuestErrorCode } from './errors.js';
 export type { GuestImplementation } from './context.js';
+export type { BuiltinImport } from './async-types.js';
 
 export interface CGuestOptions {
   /**
@@ -45,6 +47,8 @@ export interface CGuestFiles {
   readonly sourceName: string;
   /** The C functions the guest author must write, e.g. to scaffold an implementation. */
   readonly guestImplements: readonly GuestImplementation[];
+  /** Canonical built-ins the glue imports (futures, streams, waitable sets, error contexts). */
+  readonly builtinImports: readonly BuiltinImport[];
 }
 
 /** Generates the C glue of world `worldId`. Throws CGuestError for what C cannot express yet. */
@@ -77,6 +81,7 @@ export function generateCGuest(resolve: Resolve, worldId: WorldId, options: CGue
     headerName,
     sourceName,
     guestImplements: ctx.guestImplements,
+    builtinImports: ctx.builtinImports,
   };
 }
 
@@ -118,6 +123,7 @@ function generateWorld(ctx: CGuestContext): void {
     else if (entry.item.kind === 'function') exportedFuncs.push(entry.item.func);
   }
   if (exportedFuncs.length > 0) generateFunctions(ctx, ctx.scopeFor(null, true), exportedFuncs, `Exported Functions from \`${world.name}\``);
+  if (ctx.usesErrorContext) useErrorContext(ctx);
 }
 
 function generateInterface(ctx: CGuestContext, entry: WorldEntry, exported: boolean): void {
@@ -217,6 +223,10 @@ function renderHeader(ctx: CGuestContext): string {
       w.line(`${ctx.charType} *ptr;`);
       w.line('size_t len;');
     }, ` ${snake}_string_t;`);
+  }
+  if (!ctx.sections.hAsync.isEmpty) {
+    w.blank().line('// Async and error-context types');
+    w.append(ctx.sections.hAsync);
   }
   w.blank().append(hDefs);
   w.blank().append(hFns);

@@ -17,10 +17,7 @@ export class LiveTypes {
   ) {}
 
   addType(type: Type): void {
-    if (typeof type === 'string') {
-      if (type === 'error-context') throw unsupported('`error-context`', this.where());
-      return;
-    }
+    if (typeof type === 'string') return;
     this.addTypeId(type);
   }
 
@@ -59,7 +56,8 @@ export class LiveTypes {
         break;
       case 'future':
       case 'stream':
-        throw unsupported(`\`${kind.kind}\` types`, this.where());
+        if (kind.type !== null) this.addType(kind.type);
+        break;
       case 'fixed-length-list':
         this.addType(kind.element);
         break;

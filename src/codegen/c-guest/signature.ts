@@ -75,6 +75,8 @@ function classifyReturn(ctx: CGuestContext, type: Type | null): CReturn {
     case 'enum':
     case 'handle':
     case 'resource':
+    case 'future':
+    case 'stream':
       return { kind: 'value', type };
     case 'option':
       return { kind: 'option', payload: kind.type };

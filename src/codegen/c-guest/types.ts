@@ -41,6 +41,9 @@ export function encodedTypeName(ctx: CGuestContext, type: Type): string {
       return `map_${encodedTypeName(ctx, kind.key)}_${encodedTypeName(ctx, kind.value)}`;
     case 'handle':
       return `${kind.handle}_${encodedTypeName(ctx, kind.resource)}`;
+    case 'future':
+    case 'stream':
+      return `${kind.kind}_${kind.type === null ? 'void' : encodedTypeName(ctx, kind.type)}`;
     default:
       // Records, variants, enums, flags and resources always have names.
       return `anon${type}`;
@@ -196,6 +199,11 @@ function defineNamed(ctx: CGuestContext, scope: Scope, id: TypeId, witName: stri
     case 'type':
       h.line(`typedef ${ctx.typeName(kind.type)} ${name};`);
       break;
+    case 'future':
+    case 'stream':
+      // The readable end's handle; `<name>_writer_t` (with the helpers) is the writable end.
+      h.line(`typedef uint32_t ${name};`);
+      break;
     default:
       writeStructBody(ctx, `typedef struct ${name}`, kind, name);
   }
@@ -213,6 +221,8 @@ function defineAnonymous(ctx: CGuestContext, id: TypeId, kind: TypeDefKind): voi
     h.line(`typedef ${kind.handle === 'own' ? info.own : info.borrow} ${name};`);
   } else if (kind.kind === 'type') {
     h.line(`typedef ${ctx.typeName(kind.type)} ${name};`);
+  } else if (kind.kind === 'future' || kind.kind === 'stream') {
+    h.line(`typedef uint32_t ${name};`);
   } else {
     writeStructBody(ctx, 'typedef struct', kind, name);
   }
