@@ -175,7 +175,7 @@ describe('scenario 5: host ⇄ guest patterns (plugin component)', () => {
     // The child runs the runtime as built for users (tsup, into a private folder).
     beforeAll(async () => {
       cli = await buildCli();
-    });
+    }, 180_000);
     afterAll(() => cli?.dispose());
 
     function host(wasi: string): { status: number | null; stdout: string; stderr: string } {
