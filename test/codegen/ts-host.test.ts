@@ -69,7 +69,7 @@ describe('generateTsHost: module frame', () => {
 describe('generateTsHost: value mapping', () => {
   const text = code(kitchen());
 
-  it('records become interfaces with camelCase fields and JSDoc; options `T | undefined`, nested options tagged', () => {
+  it('records become interfaces with camelCase fields and JSDoc; option fields optional `T | undefined`, nested options tagged', () => {
     expect(text).toContain(
       [
         '/** A point on the grid. */',
@@ -77,7 +77,7 @@ describe('generateTsHost: value mapping', () => {
         '  /** The horizontal coordinate. */',
         '  x: number;',
         '  y: number;',
-        '  label: string | undefined;',
+        '  label?: string | undefined;',
         "  nested: { tag: 'none' } | { tag: 'some'; val: number | undefined };",
         '}',
       ].join('\n'),

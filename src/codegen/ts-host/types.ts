@@ -66,7 +66,7 @@ export class TypeRenderer {
       case 'tuple':
         return `[${kind.types.map((t) => this.expr(t)).join(', ')}]`;
       case 'option':
-        if (isNullableOption(layoutOf(this.resolve, type))) return `${this.expr(kind.type)} | undefined`;
+        if (this.isNullable(type)) return `${this.expr(kind.type)} | undefined`;
         return `{ tag: 'none' } | { tag: 'some'; val: ${this.expr(kind.type)} }`;
       case 'result':
         return `{ tag: 'ok'; ${this.payload(kind.ok)} } | { tag: 'err'; ${this.payload(kind.err)} }`;
@@ -89,6 +89,11 @@ export class TypeRenderer {
       case 'flags':
         throw new TsHostError('TSHOST_MODEL', `${kind.kind} type id ${type} has no name`);
     }
+  }
+
+  /** Whether values of `type` are `T | undefined` (an option that is not nested). */
+  isNullable(type: Type): boolean {
+    return typeof type === 'number' && isNullableOption(layoutOf(this.resolve, type));
   }
 
   /** `val: T` of a result case; a case without payload reads `val` as undefined and may omit it. */
@@ -115,7 +120,9 @@ export class TypeRenderer {
         out.block(`export interface ${name} {`, () => {
           for (const field of kind.fields) {
             out.doc(field.docs);
-            out.line(`${propertyKey(camelCase(field.name))}: ${this.expr(field.type)};`);
+            // An `option` field may be left out (jco's convention; the runtime reads a missing field as none).
+            const optional = this.isNullable(field.type) ? '?' : '';
+            out.line(`${propertyKey(camelCase(field.name))}${optional}: ${this.expr(field.type)};`);
           }
         }, '}');
         return;
