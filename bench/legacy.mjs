@@ -56,6 +56,7 @@ const hostImports = {
   hostGreet: (name) => `hello, ${name}`,
   hostSum: (values) => values.reduce((s, v) => s + BigInt(v), 0n),
   hostOrigin: () => ({ x: 0, y: 0 }),
+  hostWrap: (v) => ({ inner: v }),
 };
 
 async function loadLegacyApi() {
@@ -88,7 +89,7 @@ async function loadLegacyApi() {
 
 function handWritten() {
   const instance = new WebAssembly.Instance(new WebAssembly.Module(bytes), {
-    env: { host_greet: () => 0, host_sum: () => 0n, host_origin: () => undefined },
+    env: { host_greet: () => 0, host_sum: () => 0n, host_origin: () => undefined, host_wrap: (v) => v },
   });
   const ex = instance.exports;
   ex._initialize();

@@ -12,7 +12,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { AbiTrap } from '../../src/abi/lift-lower/trap.js';
+import { AbiTrap, ResultError } from '../../src/abi/lift-lower/trap.js';
 import { LinkError } from '../../src/runtime/core/link-errors.js';
 import { wasmApi } from '../../src/runtime/core/wasm-api.js';
 import { LegacyError, compileLegacy, instantiateLegacy, legacyCore } from '../../src/runtime/legacy/index.js';
@@ -49,6 +49,9 @@ interface ValuesExports {
   nextColor(c: string): string;
   toggle(p: Perms): Perms;
   maybeDouble(x: number | undefined): number | undefined;
+  rewrap(w: { inner: number }): { inner: number };
+  area(s: { tag: string; val?: number }): number;
+  parse(s: string): number;
   greetOutOfBounds(): string;
   greetBadUtf8(): string;
 }
@@ -66,6 +69,9 @@ function valuesHost() {
     },
     hostOrigin(): Point {
       return { x: -10, y: 20 };
+    },
+    hostWrap(v: number): { inner: number } {
+      return { inner: v * 2 };
     },
   };
   return { seen, imports };
@@ -152,6 +158,40 @@ describe('legacy values guest: every kind both ways', () => {
     expect([trap.func, trap.reason]).toEqual(['next-color', 'invalid-value']);
     expect(trap.message).toContain('expected one of red, green, blue');
     expect(trap.message).toContain('"purple"');
+  });
+
+  it('passes single-scalar records as that scalar, both ways', async () => {
+    const v = await values();
+    expect(v.rewrap({ inner: 20 })).toEqual({ inner: 42 });
+    expect(trapOf(() => v.rewrap({ inner: 70000 })).reason).toBe('invalid-value');
+  });
+
+  it('passes variants by pointer', async () => {
+    const v = await values();
+    expect(v.area({ tag: 'square', val: 7 })).toBe(49);
+    expect(v.area({ tag: 'circle', val: 2 })).toBe(12);
+    expect(v.area({ tag: 'dot' })).toBe(0);
+    expect(trapOf(() => v.area({ tag: 'triangle', val: 1 })).reason).toBe('invalid-value');
+  });
+
+  it('returns result<T, E> or throws a ResultError with the payload (freeing the error string)', async () => {
+    const v = await values();
+    expect(v.parse('1234')).toBe(1234);
+    const error = (() => {
+      try {
+        v.parse('12a');
+      } catch (e) {
+        return e;
+      }
+      return undefined;
+    })();
+    expect(error).toBeInstanceOf(ResultError);
+    expect((error as ResultError).payload).toBe('not a number: 12a');
+    const memory = legacyCore(v)?.exports['memory'] as { buffer: ArrayBuffer };
+    const before = memory.buffer.byteLength;
+    const long = 'x'.repeat(3000);
+    for (let i = 0; i < 2000; i++) expect(() => v.parse(long)).toThrow(ResultError);
+    expect(memory.buffer.byteLength).toBe(before);
   });
 
   it('lets a host import call exports again, the same one included (nested calls keep their own frames)', async () => {
@@ -255,9 +295,10 @@ describe('legacy values guest: bad pointers and bytes from the guest', () => {
 describe('legacy bindings: interfaces, precompiled modules', () => {
   const grouped = [
     'package legacy:grouped@1.0.0;',
-    'interface types { record point { x: s32, y: s32 } }',
+    'interface types { record point { x: s32, y: s32 } record wrapped { inner: u16 } }',
     'interface host {',
-    '  use types.{point};',
+    '  use types.{point, wrapped};',
+    '  host-wrap: func(v: u16) -> wrapped;',
     '  host-greet: func(name: string) -> string;',
     '  host-sum: func(values: list<u32>) -> u64;',
     '  host-origin: func() -> point;',

@@ -43,16 +43,39 @@ typedef struct {
   uint32_t val;
 } option_u32_t;
 
+typedef struct {
+  uint16_t inner;
+} wrapped_t;
+
+typedef struct {
+  uint8_t tag; /* 0 circle, 1 square, 2 dot */
+  union {
+    float circle;
+    uint32_t square;
+  } val;
+} shape_t;
+
+typedef struct {
+  bool is_err;
+  union {
+    uint32_t ok;
+    string_t err;
+  } val;
+} result_u32_string_t;
+
 typedef uint8_t color_t;
 typedef uint8_t perms_t;
 
 _Static_assert(sizeof(person_t) == 20, "person: name 0, age 8, tags 12");
 _Static_assert(offsetof(person_t, tags) == 12, "tags after the padded age");
 _Static_assert(sizeof(option_u32_t) == 8, "option<u32> is { bool, u32 }");
+_Static_assert(sizeof(shape_t) == 8, "shape: tag, payload at 4");
+_Static_assert(sizeof(result_u32_string_t) == 12, "result<u32, string>: is_err, payload at 4");
 
 __attribute__((import_module("env"), import_name("host_greet"))) extern string_t host_greet(string_t name);
 __attribute__((import_module("env"), import_name("host_sum"))) extern uint64_t host_sum(list_u32_t values);
 __attribute__((import_module("env"), import_name("host_origin"))) extern point_t host_origin(void);
+__attribute__((import_module("env"), import_name("host_wrap"))) extern wrapped_t host_wrap(uint16_t v);
 
 static string_t copy_bytes(const uint8_t *bytes, size_t len) {
   string_t out = {malloc(len > 0 ? len : 1), len};
@@ -144,6 +167,43 @@ __attribute__((export_name("toggle"))) perms_t toggle(perms_t p) { return (perms
 
 __attribute__((export_name("maybe_double"))) option_u32_t maybe_double(option_u32_t x) {
   option_u32_t out = {x.is_some, x.is_some ? x.val * 2 : 0};
+  return out;
+}
+
+__attribute__((export_name("rewrap"))) wrapped_t rewrap(wrapped_t w) { return host_wrap((uint16_t)(w.inner + 1)); }
+
+__attribute__((export_name("area"))) double area(shape_t s) {
+  switch (s.tag) {
+    case 0:
+      return 3.0 * (double)s.val.circle * (double)s.val.circle;
+    case 1:
+      return (double)s.val.square * (double)s.val.square;
+    default:
+      return 0.0;
+  }
+}
+
+__attribute__((export_name("parse"))) result_u32_string_t parse(string_t s) {
+  result_u32_string_t out;
+  uint32_t n = 0;
+  bool digits = s.len > 0;
+  for (size_t i = 0; i < s.len; i++) {
+    if (s.ptr[i] < '0' || s.ptr[i] > '9') digits = false;
+    else n = n * 10 + (uint32_t)(s.ptr[i] - '0');
+  }
+  if (digits) {
+    out.is_err = false;
+    out.val.ok = n;
+    return out;
+  }
+  static const char prefix[] = "not a number: ";
+  size_t len = sizeof prefix - 1 + s.len;
+  uint8_t *text = malloc(len);
+  memcpy(text, prefix, sizeof prefix - 1);
+  memcpy(text + sizeof prefix - 1, s.ptr, s.len);
+  out.is_err = true;
+  out.val.err.ptr = text;
+  out.val.err.len = len;
   return out;
 }
 
