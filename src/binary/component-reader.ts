@@ -68,8 +68,10 @@ export type FuncDef =
 export interface InstanceItem {
   readonly name: string;
   readonly sort: Sort;
-  /** Index in this component's index space of `sort`. */
+  /** Index in this component's index space of `sort` (-1 for a type given by `type`). */
   readonly index: number;
+  /** A type a forwarding nested component defines itself (a value type): its arena id. */
+  readonly type?: TypeId;
 }
 
 export type InstanceDef =
@@ -427,7 +429,7 @@ class SectionReader {
   private instanceType(items: readonly InstanceItem[]): TypeId {
     const exports = new Map<string, Entity>();
     for (const item of items) {
-      const entity = this.entityOf(item.sort, item.index);
+      const entity = item.type === undefined ? this.entityOf(item.sort, item.index) : { kind: 'type' as const, referenced: item.type, created: item.type };
       if (entity !== null) exports.set(item.name, entity);
     }
     return this.out.types.add({ kind: 'instance', exports });
@@ -780,6 +782,14 @@ function forwardedExports(component: ParsedComponent, args: ReadonlyMap<string, 
     } else if (exp.sort === 'type') {
       const origin = component.typeOrigins[exp.index];
       if (origin?.kind === 'import') source = origin.name;
+      else {
+        // A value type the nested component defines (e.g. `type c = option<a>`): no runtime item, only its type.
+        const type = component.typeSpace[exp.index];
+        if (type !== undefined && component.types.definition(type).kind === 'defined') {
+          out.push({ name: exp.name, sort: 'type', index: -1, type });
+          continue;
+        }
+      }
     } else if (exp.sort === 'instance') {
       source = importOf('instance', exp.index);
     }

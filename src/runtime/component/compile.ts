@@ -251,7 +251,7 @@ class Planner {
         const inst = parsed.instances[exp.index];
         if (inst?.kind !== 'exports') continue;
         for (const item of inst.items) {
-          if (item.sort === 'type') named(parsed.typeSpace[item.index] as ArenaId, exp.name, item.name, 'guest');
+          if (item.sort === 'type' && item.type === undefined) named(parsed.typeSpace[item.index] as ArenaId, exp.name, item.name, 'guest');
         }
       }
     }
