@@ -3,11 +3,13 @@
  * same host implementation, random calls — equal results and equal host
  * state; on the kinds guest with no world given (its WIT depends on
  * another package, which jco's componentWit does not print, so the fallback
- * maps by name), every value kind and resources both ways.
+ * maps by name), every value kind and resources both ways. And the
+ * runtime's `instantiate` takes the fallback by itself for a nested component.
  */
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve as resolvePath } from 'node:path';
+import { parse } from '@bytecodealliance/jco';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { instantiateWithJco } from '../../src/runtime/fallback/jco.js';
@@ -149,5 +151,23 @@ describe('jco fallback vs witgen runtime on the kinds guest (no world given)', (
       (exports.drain as (name: string, items: string[]) => number)('log', ['a', 'b', 'c']);
     }
     expect(theirs.sinks.map((s) => [s.name, s.texts])).toEqual(ours.sinks.map((s) => [s.name, s.texts]));
+  });
+});
+
+describe('the runtime takes the fallback by itself', () => {
+  it('for a nested component, saying so and why through runtimeInfo', async () => {
+    const nested = await parse(`(component
+      (component $inner
+        (core module $m (func (export "add") (param i32 i32) (result i32) local.get 0 local.get 1 i32.add))
+        (core instance $i (instantiate $m))
+        (func $add (param "a" u32) (param "b" u32) (result u32) (canon lift (core func $i "add")))
+        (export "add" (func $add)))
+      (instance $x (instantiate $inner))
+      (export "add" (func $x "add")))`);
+    const exports = await instantiate(nested, {}, { cacheDir });
+    const info = runtimeInfo(exports);
+    expect(info?.engine).toBe('jco');
+    expect(info?.reason).toMatch(/nest/);
+    expect((exports.add as (a: number, b: number) => number)(40, 2)).toBe(42);
   });
 });
