@@ -12,6 +12,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { AbiError } from '../../src/abi/errors.js';
 import { AbiTrap, ResultError } from '../../src/abi/lift-lower/trap.js';
 import { LinkError } from '../../src/runtime/core/link-errors.js';
 import { wasmApi } from '../../src/runtime/core/wasm-api.js';
@@ -437,6 +438,27 @@ describe('legacy bindings: errors before anything runs', () => {
     const copy = valuesBytes.buffer.slice(valuesBytes.byteOffset, valuesBytes.byteOffset + valuesBytes.byteLength);
     const v = (await instantiateLegacy(copy, valuesHost().imports, { world })) as unknown as ValuesExports;
     expect(v.add(1, 2)).toBe(3);
+  });
+
+  it('refuses two world functions on one core symbol, and takes a name override for one of them', async () => {
+    const wit = [
+      'package t:t@1.0.0;',
+      'interface a { add: func(a: u32, b: u32) -> u32; }',
+      'interface b { add: func(a: u32, b: u32) -> u32; }',
+      'world w { export a; export b; }',
+    ].join('\n');
+    const error = await compileLegacy(valuesBytes, { world: { wit } }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(AbiError);
+    expect((error as AbiError).code).toBe('ABI_UNSUPPORTED');
+    expect((error as AbiError).message).toContain('both map to the core symbol `add`');
+    const renamed = (await instantiateLegacy(valuesBytes, valuesHost().imports, {
+      world: { wit },
+      names: { 't:t/b@1.0.0#add': 'sum_list' },
+      allocator: { malloc: 'malloc' },
+    }).catch((e: unknown) => e)) as LegacyError;
+    // `sum_list` has another core type than `add`: the override is followed, and checked.
+    expect(renamed.code).toBe('LEGACY_EXPORTS');
+    expect(renamed.message).toContain('incompatible export type for `sum_list` (world export `t:t/b@1.0.0#add`)');
   });
 
   it('refuses resources with a typed error naming them', async () => {
