@@ -36,7 +36,7 @@ const NONE: unique symbol = Symbol('none');
 /** Per-instance call state shared by every export and import of the instance. */
 export class CallState {
   poisoned: ComponentTrap | null = null;
-  /** The export running now, or null. */
+  /** The export running now, or null; stays set once the instance is poisoned (one test guards every call). */
   active: string | null = null;
   /** The last error thrown by a host import through the guest (see `fail`). */
   unwound: unknown = NONE;
@@ -50,6 +50,14 @@ export class CallState {
   refuse(label: string): never {
     if (this.poisoned !== null) throw new InstancePoisoned(label, this.poisoned);
     throw new ReentranceError(label, this.active ?? '');
+  }
+
+  /** After export `label` threw `error`: classifies it, ends the call, returns what to throw. */
+  failed(label: string, error: unknown): unknown {
+    const thrown = this.fail(label, error);
+    this.active = this.poisoned === null ? null : label;
+    if (this.lent.length !== 0) this.endBorrows();
+    return thrown;
   }
 
   /** Classifies an error thrown out of export `label`; returns what to throw. */
@@ -91,12 +99,16 @@ function guard(arity: number): (st: CallState, label: string, inner: AnyFunction
   let factory = guardFactories.get(arity);
   if (factory === undefined) {
     const params = Array.from({ length: arity }, (_, i) => `a${i}`).join(', ');
+    // One field test on entry: a poisoned instance keeps `active` set for good (see CallState.failed).
     const source = `return function guarded(${params}) {
-  if (st.active !== null || st.poisoned !== null) st.refuse(label);
+  if (st.active !== null) st.refuse(label);
   st.active = label;
-  try { return inner(${params}); }
-  catch (e) { throw st.fail(label, e); }
-  finally { st.active = null; if (st.lent.length !== 0) st.endBorrows(); }
+  let r;
+  try { r = inner(${params}); }
+  catch (e) { throw st.failed(label, e); }
+  st.active = null;
+  if (st.lent.length !== 0) st.endBorrows();
+  return r;
 };`;
     factory = new Function('st', 'label', 'inner', source) as (st: CallState, label: string, inner: AnyFunction) => AnyFunction;
     guardFactories.set(arity, factory);
@@ -329,15 +341,14 @@ export class ComponentInstance implements HandleOwner {
     if (dtor === null || dtor === undefined) return;
     const st = this.state;
     const label = `[dtor]${resource.witName}`;
-    if (st.active !== null || st.poisoned !== null) st.refuse(label);
+    if (st.active !== null) st.refuse(label);
     st.active = label;
     try {
       dtor(slot.rep);
     } catch (error) {
-      throw st.fail(label, error);
-    } finally {
-      st.active = null;
+      throw st.failed(label, error);
     }
+    st.active = null;
   }
 
   private buildExports(): Exports {
