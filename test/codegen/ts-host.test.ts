@@ -221,6 +221,25 @@ world w { export i; }`;
     expect(out).toContain("  '  new-thing: func() -> u32;',");
   });
 
+  it('marks items the WIT deprecates with @deprecated', () => {
+    const out = code(
+      fromText(`package a:b@1.2.0;
+interface i {
+  /// Old.
+  @since(version = 1.0.0)
+  @deprecated(version = 1.1.0)
+  old: func();
+  @since(version = 1.0.0)
+  @deprecated(version = 1.2.0)
+  record r { x: u8 }
+  uses: func(v: r);
+}
+world w { export i; }`),
+    );
+    expect(out).toContain('/**\n     * Old.\n     *\n     * @deprecated since version 1.1.0 of the WIT package.\n     */\n    old(): void;');
+    expect(out).toContain('/** @deprecated since version 1.2.0 of the WIT package. */\nexport interface R {');
+  });
+
   it('escapes quotes in the WIT text and `*/` in docs', () => {
     const out = fromText(`package a:b;
 /// It's a */ trap

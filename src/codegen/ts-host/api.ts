@@ -6,7 +6,7 @@
  */
 import type { HostShape, ShapeGroup, ShapeResource } from '../../abi/host-shape.js';
 import type { TypeId } from '../../wit/model.js';
-import { functionDoc, paramList, writeMethod, type Side } from './functions.js';
+import { deprecatedDoc, functionDoc, paramList, writeMethod, type Side } from './functions.js';
 import { propertyKey } from './names.js';
 import type { TypeRenderer } from './types.js';
 import type { TsWriter } from './writer.js';
@@ -39,7 +39,7 @@ export function writeResource(
   const def = types.def(id);
   const name = types.names.get(id) ?? types.expr(id);
   const side = entry?.side ?? 'import';
-  out.doc(def.docs);
+  out.doc(def.docs, deprecatedDoc(def.stability));
   out.block(`export interface ${name} {`, () => {
     for (const method of entry?.resource.methods ?? []) writeMethod(types, method.jsName, method.func, side, out);
     if (side === 'export') {

@@ -3,7 +3,7 @@
  * `result<T, E>` result is returned as T and its error thrown, jco's
  * convention), and the JSDoc that says so.
  */
-import type { Func, Type } from '../../wit/model.js';
+import type { Func, Stability, Type } from '../../wit/model.js';
 import { paramName, propertyKey } from './names.js';
 import type { TypeRenderer } from './types.js';
 import type { TsWriter } from './writer.js';
@@ -34,7 +34,13 @@ export function writtenReturn(types: TypeRenderer, func: Func, side: Side): stri
 /** Writes the JSDoc of `func`: its WIT docs and, for a result, how the error travels. */
 export function functionDoc(types: TypeRenderer, func: Func, side: Side, out: TsWriter): void {
   const result = types.resultOf(func.result);
-  out.doc(func.docs, result === null ? null : throwsDoc(types, result.err, side));
+  out.doc(func.docs, result === null ? null : throwsDoc(types, result.err, side), deprecatedDoc(func.stability));
+}
+
+/** `@deprecated` for an item the WIT marks `@deprecated(version = ...)`. */
+export function deprecatedDoc(stability: Stability): string | null {
+  if (stability.kind === 'unknown' || stability.deprecated === null) return null;
+  return `@deprecated since version ${stability.deprecated} of the WIT package.`;
 }
 
 function throwsDoc(types: TypeRenderer, err: Type | null, side: Side): string {

@@ -10,6 +10,7 @@ import { layoutOf } from '../../abi/layout.js';
 import type { PrimitiveName, Resolve, Type, TypeDef, TypeId } from '../../wit/model.js';
 import { camelCase } from '../../abi/lift-lower/js-names.js';
 import { TsHostError } from './errors.js';
+import { deprecatedDoc } from './functions.js';
 import { allocateTypeNames, propertyKey, quote } from './names.js';
 import type { TsWriter } from './writer.js';
 import { typeChildren } from './world-source.js';
@@ -116,7 +117,7 @@ export class TypeRenderer {
     const kind = def.kind;
     switch (kind.kind) {
       case 'record':
-        out.doc(def.docs);
+        out.doc(def.docs, deprecatedDoc(def.stability));
         out.block(`export interface ${name} {`, () => {
           for (const field of kind.fields) {
             out.doc(field.docs);
@@ -128,7 +129,7 @@ export class TypeRenderer {
         return;
       case 'variant': {
         const caseDocs = kind.cases.map((c) => `- \`${c.name}\`${c.docs === null ? '' : `: ${oneLine(c.docs)}`}`);
-        out.doc(def.docs, kind.cases.some((c) => c.docs !== null) ? caseDocs.join('\n') : null);
+        out.doc(def.docs, kind.cases.some((c) => c.docs !== null) ? caseDocs.join('\n') : null, deprecatedDoc(def.stability));
         if (kind.cases.length === 0) {
           out.line(`export type ${name} = never;`);
           return;
@@ -143,13 +144,13 @@ export class TypeRenderer {
       }
       case 'enum': {
         const caseDocs = kind.cases.map((c) => `- \`${c.name}\`${c.docs === null ? '' : `: ${oneLine(c.docs)}`}`);
-        out.doc(def.docs, kind.cases.some((c) => c.docs !== null) ? caseDocs.join('\n') : null);
+        out.doc(def.docs, kind.cases.some((c) => c.docs !== null) ? caseDocs.join('\n') : null, deprecatedDoc(def.stability));
         const union = kind.cases.map((c) => quote(c.name)).join(' | ');
         out.line(`export type ${name} = ${union === '' ? 'never' : union};`);
         return;
       }
       case 'flags':
-        out.doc(def.docs, 'A flag left out counts as unset.');
+        out.doc(def.docs, 'A flag left out counts as unset.', deprecatedDoc(def.stability));
         out.block(`export interface ${name} {`, () => {
           for (const flag of kind.flags) {
             out.doc(flag.docs);
@@ -160,7 +161,7 @@ export class TypeRenderer {
       case 'resource':
         throw new TsHostError('TSHOST_MODEL', `resource \`${def.name ?? id}\` is declared by the resource writer`);
       default:
-        out.doc(def.docs);
+        out.doc(def.docs, deprecatedDoc(def.stability));
         out.line(`export type ${name} = ${this.structure(id)};`);
     }
   }
