@@ -10,6 +10,7 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { parse } from '@bytecodealliance/jco';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { AbiError } from '../../src/abi/errors.js';
@@ -459,6 +460,15 @@ describe('legacy bindings: errors before anything runs', () => {
     // `sum_list` has another core type than `add`: the override is followed, and checked.
     expect(renamed.code).toBe('LEGACY_EXPORTS');
     expect(renamed.message).toContain('incompatible export type for `sum_list` (world export `t:t/b@1.0.0#add`)');
+  });
+
+  it('refuses a module without an exported memory when values pass through memory', async () => {
+    const wat = '(module (import "env" "show" (func (param i32))) (func (export "run")))';
+    const bytes = await parse(wat);
+    const wit = 'package t:t;\nworld w {\n  record point { x: s32, y: s32 }\n  import show: func(p: point);\n  export run: func();\n}';
+    const error = await compileLegacy(bytes, { world: { wit } }).catch((e: unknown) => e);
+    expect((error as LegacyError).code).toBe('LEGACY_NO_MEMORY');
+    expect((error as LegacyError).message).toBe('`show` passes values through guest memory, but the module exports no memory named `memory`');
   });
 
   it('refuses resources with a typed error naming them', async () => {

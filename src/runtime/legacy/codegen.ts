@@ -67,6 +67,11 @@ export function usesMemory(plan: LegacyFunctionPlan): boolean {
   return plan.sret || plan.params.some((p) => p.passing.kind === 'indirect' || allocates(p.layout));
 }
 
+/** Whether implementing import `plan` reads or writes guest memory. */
+export function importUsesMemory(plan: LegacyFunctionPlan): boolean {
+  return plan.sret || plan.params.some((p) => p.passing.kind === 'indirect') || (plan.result !== null && allocates(plan.result.layout));
+}
+
 function jsIdent(name: string): string {
   const ident = name.replace(/[^A-Za-z0-9_$]+/g, '_').replace(/^_+|_+$/g, '');
   return /^[A-Za-z_$]/.test(ident) ? ident : `f_${ident}`;
@@ -174,7 +179,7 @@ export function compileLegacyExport(plan: LegacyFunctionPlan, freesResult: boole
 export function compileLegacyImport(plan: LegacyFunctionPlan): Compiled<LegacyImportBinder> {
   const em = new Emitter();
   const coreParams = plan.core.params.map((_, i) => `c${i}`);
-  const memory = plan.sret || plan.params.some((p) => p.passing.kind === 'indirect') || (plan.result !== null && allocates(plan.result.layout));
+  const memory = importUsesMemory(plan);
   const body: string[] = [];
   if (memory) body.push('const cx = context === null ? (context = callContext(abi)) : context;', 'rt.refresh(cx);');
   let at = 0;

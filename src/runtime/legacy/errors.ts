@@ -11,6 +11,8 @@ export type LegacyErrorCode =
   | 'LEGACY_UNSUPPORTED'
   /** The world's functions need guest memory allocation but the module exports no usable allocator. */
   | 'LEGACY_NO_ALLOCATOR'
+  /** The world's functions pass values through guest memory but the module exports no `memory`. */
+  | 'LEGACY_NO_MEMORY'
   /** World exports missing from the module or exported with another core signature; see `problems`. */
   | 'LEGACY_EXPORTS'
   /** Two world functions map to the same core symbol; rename one with `names`. */

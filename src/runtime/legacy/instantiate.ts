@@ -21,7 +21,7 @@ import { LinkError } from '../core/link-errors.js';
 import type { WasiOptions } from '../wasi/options.js';
 import { chooseAllocator, functionExports, requireAllocator, type AllocatorChoice, type AllocatorOptions } from './allocator.js';
 import { GuestHeap, type InstanceSlot } from './heap.js';
-import type { ExportHooks } from './codegen.js';
+import { importUsesMemory, usesMemory, type ExportHooks } from './codegen.js';
 import { LegacyError } from './errors.js';
 import { WASI_MODULE, checkExports, explainLinkError, typeOfExport } from './checks.js';
 import { coreModuleOf, resolveWorld, type LegacySource, type LegacyWorld } from './source.js';
@@ -174,6 +174,17 @@ export async function compileLegacy(source: LegacySource, options: LegacyInstant
     ...plan.imports.filter((i) => i.needsAllocator && imported.has(`${i.module}\u0000${i.plan.symbol}`)).map((i) => i.plan.qualifiedName),
   ];
   requireAllocator(allocator, needing, exportTypes);
+  const touching = [
+    ...plan.exports.filter((e) => usesMemory(e.plan)).map((e) => e.plan.qualifiedName),
+    ...plan.imports.filter((i) => importUsesMemory(i.plan) && imported.has(`${i.module}\u0000${i.plan.symbol}`)).map((i) => i.plan.qualifiedName),
+  ];
+  if (touching.length > 0 && !module.info.exports.some((e) => e.name === 'memory' && e.kind === 'memory')) {
+    throw new LegacyError(
+      'LEGACY_NO_MEMORY',
+      `${touching.map((n) => `\`${n}\``).join(', ')} ${touching.length === 1 ? 'passes' : 'pass'} values through guest memory, ` +
+        'but the module exports no memory named `memory`',
+    );
+  }
   return new LegacyModule(module, plan, allocator, options);
 }
 
