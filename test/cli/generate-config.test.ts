@@ -117,6 +117,16 @@ describe('findConfig / loadConfig', () => {
     await expect(loadConfig({ cwd: dir })).rejects.toMatchObject({ code: 'CONFIG_LOAD', message: expect.stringContaining('cannot compile') });
   });
 
+  it('a CommonJS .js config (module.exports) loads too', async () => {
+    const dir = scratch({ 'witgen.config.js': "module.exports = { worlds: [{ wit: 'wit', out: 'gen' }] };" });
+    expect((await loadConfig({ cwd: dir })).config.worlds).toEqual([{ wit: 'wit', out: 'gen' }]);
+  });
+
+  it('a config that throws while loading is CONFIG_LOAD with its message', async () => {
+    const dir = scratch({ 'witgen.config.mjs': "throw new Error('no such env');" });
+    await expect(loadConfig({ cwd: dir })).rejects.toMatchObject({ code: 'CONFIG_LOAD', message: expect.stringContaining('cannot load: no such env') });
+  });
+
   it('a module config without a default export says so', async () => {
     const dir = scratch({ 'witgen.config.js': 'export const worlds = [];' });
     await expect(loadConfig({ cwd: dir })).rejects.toThrow(/expected a default export/);
