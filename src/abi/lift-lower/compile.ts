@@ -201,6 +201,7 @@ export function compileImportTrampoline(
 ): Compiled<ImportBinder> {
   const abi = syncAbi(resolve, func, 'lower', options);
   const em = new Emitter();
+  em.exactStrings = true;
   const coreParams = args('c', abi.params.length);
   const context = contextPrologue(needsContext(resolve, func, abi.paramsIndirect || abi.resultsIndirect));
   const body: string[] = context.call ? [context.call] : [];

@@ -47,6 +47,14 @@ function viewOf(typed: string): string {
 }
 
 export class Emitter {
+  /**
+   * Lower UTF-8 strings with exactly one realloc of their final size instead
+   * of the spec's grow-then-shrink. Set for values going into a guest through
+   * canon `lower` (import results): the WASI preview1 adapter's import
+   * allocator accepts only fresh allocations, as hosts like wasmtime and jco
+   * never grow a block there.
+   */
+  exactStrings = false;
   private readonly helpers: string[] = [];
   private readonly memo = new Map<Layout, Map<string, string>>();
   private counter = 0;
@@ -96,7 +104,7 @@ export class Emitter {
         return;
       case 'string': {
         const s = this.fresh('s');
-        out.push(`const ${s} = rt.lowerString(FN, cx, ENC, ${v});`);
+        out.push(`const ${s} = rt.lowerString(FN, cx, ENC, ${v}, ${this.exactStrings});`);
         out.push(`cx.dv.setUint32(${p}, ${s}[0], true); cx.dv.setUint32(${p} + 4, ${s}[1], true);`);
         return;
       }
@@ -506,7 +514,7 @@ export class Emitter {
       }
       case 'string': {
         const s = this.fresh('s');
-        out.push(`const ${s} = rt.lowerString(FN, cx, ENC, ${v});`);
+        out.push(`const ${s} = rt.lowerString(FN, cx, ENC, ${v}, ${this.exactStrings});`);
         return [`${s}[0]`, `${s}[1]`];
       }
       case 'handle': {

@@ -325,10 +325,10 @@ export const rt = {
   },
 
   /** Stores a string through realloc; returns [ptr, length in the encoding's units (tagged for UTF-16 in latin1+utf16)]. */
-  lowerString(func: string, cx: CallContext, encoding: StringEncoding, value: unknown): [number, number] {
+  lowerString(func: string, cx: CallContext, encoding: StringEncoding, value: unknown, exact = false): [number, number] {
     if (typeof value !== 'string') return rt.invalid(func, 'a string', value);
     // UTF-8 checks for lone surrogates on its output, where it is much cheaper (see lowerUtf8).
-    if (encoding === 'utf8') return lowerUtf8(func, cx, value);
+    if (encoding === 'utf8') return exact ? lowerUtf8Exact(func, cx, value) : lowerUtf8(func, cx, value);
     if (!isWellFormed(value)) return rt.invalid(func, 'a string without lone surrogates', value);
     const length = value.length;
     if (length * 2 > MAX_STRING_BYTE_LENGTH) rt.trap(func, 'string-too-long', `${length} code units`);
@@ -373,6 +373,27 @@ function lowerUtf8(func: string, cx: CallContext, value: string): [number, numbe
   if (written > MAX_STRING_BYTE_LENGTH) rt.trap(func, 'string-too-long', `${written} bytes`);
   // All ASCII when every code unit took one byte; a lone surrogate takes three.
   if (written !== units && !encodedWellFormed(cx, ptr, written, value)) {
+    rt.invalid(func, 'a string without lone surrogates', value);
+  }
+  return [ptr, written];
+}
+
+/** Host-side buffer for `lowerUtf8Exact`, grown to the largest string seen. */
+let utf8Scratch = new Uint8Array(256);
+
+/**
+ * UTF-8 into guest memory with a single realloc of the exact size: encode into
+ * a host buffer first, then allocate and copy (one extra copy of the bytes).
+ */
+function lowerUtf8Exact(func: string, cx: CallContext, value: string): [number, number] {
+  const worst = value.length * 3;
+  if (value.length > MAX_STRING_BYTE_LENGTH) rt.trap(func, 'string-too-long', `${value.length} UTF-16 code units`);
+  if (utf8Scratch.length < worst) utf8Scratch = new Uint8Array(Math.max(worst, utf8Scratch.length * 2));
+  const { written } = utf8Encoder.encodeInto(value, utf8Scratch);
+  if (written > MAX_STRING_BYTE_LENGTH) rt.trap(func, 'string-too-long', `${written} bytes`);
+  const ptr = rt.alloc(func, cx, written, 1);
+  cx.u8.set(utf8Scratch.subarray(0, written), ptr);
+  if (written !== value.length && !encodedWellFormed(cx, ptr, written, value)) {
     rt.invalid(func, 'a string without lone surrogates', value);
   }
   return [ptr, written];
