@@ -15,8 +15,6 @@ export type LegacyErrorCode =
   | 'LEGACY_NO_MEMORY'
   /** World exports missing from the module or exported with another core signature; see `problems`. */
   | 'LEGACY_EXPORTS'
-  /** Two world functions map to the same core symbol; rename one with `names`. */
-  | 'LEGACY_SYMBOL_CLASH'
   /** A member of the imports object that should be a function is something else. */
   | 'LEGACY_BAD_IMPORT'
   /** Options that cannot be used (unknown world, bad allocator names...). */
