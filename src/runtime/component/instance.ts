@@ -16,6 +16,9 @@
  *   import calling back in) is refused with `ReentranceError` (may_enter).
  * - Borrows of host resources lent to the guest for an export call end when
  *   the call returns.
+ * - The classes of exported (guest) resources are made per instance: `new`
+ *   must know which instance constructs, and an object of one instance is
+ *   refused by another.
  */
 import type { AbiInstance, HandleHooks } from '../../abi/lift-lower/runtime.js';
 import { AbiTrap } from '../../abi/lift-lower/trap.js';
@@ -404,7 +407,7 @@ export class ComponentInstance implements HandleOwner {
 
   /** The class of a guest resource's host objects; `new` calls the resource's constructor export. */
   private guestClass(resource: ResourcePlan, ctor: AnyFunction | undefined): new (...args: unknown[]) => object {
-    // eslint-disable-next-line @typescript-eslint/no-this-alias
+    // The class body needs the instance, and its own `this` is the resource object.
     const instance = this;
     const named = {
       [resource.className]: class {
