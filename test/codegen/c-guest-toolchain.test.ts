@@ -7,8 +7,9 @@
  *    typed CGUEST_UNSUPPORTED error instead, and are counted);
  * 2. linked with an empty implementation of the exports into a reactor core
  *    module, its imports and exports are exactly the core signatures src/abi
- *    plans (plus resource intrinsics, cabi_realloc, post-return functions and the
- *    canonical built-ins the glue lists for futures, streams and error contexts);
+ *    plans (async functions with the async-lower / callback-lift ABI; plus resource
+ *    intrinsics, cabi_realloc, post-return functions and the canonical built-ins
+ *    the glue lists for futures, streams, async tasks and error contexts);
  * 3. jco's componentEmbed + componentNew (wasm-tools) accept it as a component
  *    of the world.
  *
@@ -24,7 +25,7 @@ import { fileURLToPath } from 'node:url';
 import { preview1AdapterReactorPath } from '@bytecodealliance/jco';
 import { afterAll, describe, expect, it } from 'vitest';
 import { resourceIntrinsics } from '../../src/abi/resources.js';
-import { coreSignatures } from '../../src/abi/signature.js';
+import { coreSignatures, interfaceName } from '../../src/abi/signature.js';
 import { functionType, readCoreModule } from '../../src/binary/reader.js';
 import { CGuestError, generateCGuest, type CGuestFiles } from '../../src/codegen/c-guest/index.js';
 import { renderGuestSkeleton } from '../../src/codegen/c-guest/skeleton.js';
@@ -117,6 +118,7 @@ const fixtureCases = [
   ...casesOf(path.join(fixtures, 'fixed-lists.wit'), 'fixture fixed-lists.wit', true),
   ...casesOf(path.join(fixtures, 'huge-flags.wit'), 'fixture huge-flags.wit', false),
   ...casesOf(path.join(fixtures, 'async-types.wit'), 'fixture async-types.wit', true),
+  ...casesOf(path.join(fixtures, 'async-functions.wit'), 'fixture async-functions.wit', true),
 ];
 const allCases = [...corpusCases, ...fixtureCases];
 const supported = allCases.filter((c) => !(c.generated instanceof CGuestError));
@@ -152,6 +154,25 @@ function buildModule(c: WorldCase): Uint8Array {
 }
 
 type Sig = { params: readonly string[]; results: readonly string[] };
+
+/** `import|export <module> <name>` of every `async` function of the world. */
+function asyncFunctionKeys(resolve: Resolve, worldId: WorldId): Set<string> {
+  const keys = new Set<string>();
+  const world = resolve.worlds[worldId];
+  if (world === undefined) return keys;
+  for (const [kind, entries] of [['import', world.imports], ['export', world.exports]] as const) {
+    for (const entry of entries) {
+      const item = entry.item;
+      if (item.kind === 'function' && item.func.async) keys.add(`${kind} $root ${item.func.name}`);
+      if (item.kind !== 'interface') continue;
+      const module = entry.key.kind === 'name' ? entry.key.name : interfaceName(resolve, item.id);
+      for (const func of resolve.interfaces[item.id]?.functions.values() ?? []) {
+        if (func.async) keys.add(`${kind} ${module} ${func.name}`);
+      }
+    }
+  }
+  return keys;
+}
 const render = (s: Sig): string => `(${s.params.join(' ')}) -> (${s.results.join(' ')})`;
 
 /** Checks the module's function imports and exports against src/abi's plan; returns a list of mismatches. */
@@ -159,9 +180,17 @@ function compareWithPlan(c: WorldCase, bytes: Uint8Array): string[] {
   const { resolve } = c.loaded;
   const expectedImports = new Map<string, Sig>();
   const expectedExports = new Map<string, Sig>();
-  for (const s of coreSignatures(resolve, c.worldId)) {
-    if (s.kind === 'import') expectedImports.set(`${s.interface ?? '$root'}::${s.name}`, s);
-    else expectedExports.set(s.interface === null ? s.name : `${s.interface}#${s.name}`, s);
+  // `async` functions use the async ABI (callback lifting), under prefixed names.
+  const asyncNames = asyncFunctionKeys(resolve, c.worldId);
+  for (const s of coreSignatures(resolve, c.worldId, { async: 'async-callback' })) {
+    const isAsync = asyncNames.has(`${s.kind} ${s.interface ?? '$root'} ${s.name}`);
+    if (s.kind === 'import') {
+      expectedImports.set(`${s.interface ?? '$root'}::${isAsync ? '[async-lower]' : ''}${s.name}`, s);
+    } else {
+      const name = `${isAsync ? '[async-lift]' : ''}${s.interface === null ? s.name : `${s.interface}#${s.name}`}`;
+      expectedExports.set(name, s);
+      if (isAsync) expectedExports.set(`[callback]${name}`, { params: ['i32', 'i32', 'i32'], results: ['i32'] });
+    }
   }
   for (const r of resourceIntrinsics(resolve, c.worldId)) {
     const iface = r.interface ?? '$root';

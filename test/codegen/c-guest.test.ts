@@ -397,24 +397,47 @@ describe('futures, streams and error contexts', () => {
   });
 });
 
-describe('what C cannot express yet', () => {
-  const cases: [string, string, RegExp][] = [
-    ['async functions', 'import f: async func();', /`async` functions/],
-  ];
-  for (const [feature, item, message] of cases) {
-    it(`fails with CGUEST_UNSUPPORTED naming ${feature}`, () => {
-      let caught: unknown;
-      try {
-        generateText(`package a:b;\nworld w {\n  ${item}\n}\n`);
-      } catch (error) {
-        caught = error;
-      }
-      expect(caught).toBeInstanceOf(CGuestError);
-      expect((caught as CGuestError).code).toBe('CGUEST_UNSUPPORTED');
-      expect((caught as CGuestError).message).toMatch(message);
-    });
-  }
+describe('async functions', () => {
+  const { h, c } = generateText(
+    [
+      'package a:b;',
+      'interface i {',
+      '  one: async func(s: string) -> string;',
+      '  two: async func(a: u32, b: u32) -> u32;',
+      '  none: async func();',
+      '}',
+      'world w {',
+      '  import i;',
+      '  export i;',
+      '}',
+    ].join('\n'),
+  );
 
+  it('are imported through `[async-lower]` with arguments and result by pointer, returning a subtask status', () => {
+    expect(h).toContain('extern w_subtask_status_t a_b_i_one(w_string_t *arg, w_string_t *result);');
+    expect(flat(h)).toContain('typedef struct a_b_i_two_args { uint32_t a; uint32_t b; } a_b_i_two_args_t;');
+    expect(h).toContain('extern w_subtask_status_t a_b_i_two(a_b_i_two_args_t *args, uint32_t *result);');
+    expect(h).toContain('extern w_subtask_status_t a_b_i_none(void);');
+    // Up to 4 flat parameters travel as values, then the result pointer.
+    expect(c).toContain('__import_name__("[async-lower]two")))\nextern int32_t __wasm_import_a_b_i_two(int32_t, int32_t, int32_t);');
+    expect(c).toContain('return (w_subtask_status_t) __wasm_import_a_b_i_two((int32_t) (args->a), (int32_t) (args->b), (int32_t) (uintptr_t) result);');
+  });
+
+  it('are exported through `[async-lift]` with a callback, and return their result with `_return`', () => {
+    expect(h).toContain('w_callback_code_t exports_a_b_i_two(uint32_t a, uint32_t b);');
+    expect(h).toContain('w_callback_code_t exports_a_b_i_two_callback(w_event_t *event);');
+    expect(h).toContain('void exports_a_b_i_one_return(w_string_t ret);');
+    expect(h).toContain('void exports_a_b_i_none_return(void);');
+    expect(c).toContain('__attribute__((__export_name__("[async-lift]a:b/i#two")))');
+    expect(c).toContain('__attribute__((__export_name__("[callback][async-lift]a:b/i#two")))');
+    expect(c).toContain('__import_module__("[export]a:b/i"), __import_name__("[task-return]one")');
+    expect(h).toContain('#define W_CALLBACK_CODE_WAIT(set) (2 | ((set) << 4))');
+    // No post-return: results leave through task.return while the guest still owns them.
+    expect(c).not.toContain('cabi_post_');
+  });
+});
+
+describe('options', () => {
   it('rejects string encodings other than utf8 and utf16 with CGUEST_OPTION', () => {
     const loaded = loadWit(kindsPath);
     expect(() => generateCGuest(loaded.resolve, selectWorld(loaded), { stringEncoding: 'compact-utf16' as 'utf8' })).toThrow(

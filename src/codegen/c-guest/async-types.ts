@@ -78,7 +78,7 @@ export function futuresAndStreams(ctx: CGuestContext, func: Func): TypeId[] {
   return found;
 }
 
-function declareImport(ctx: CGuestContext, builtin: BuiltinImport, cName: string): void {
+export function declareImport(ctx: CGuestContext, builtin: BuiltinImport, cName: string): void {
   ctx.builtinImports.push(builtin);
   const c = ctx.sections.cHelpers;
   const ret = builtin.results[0] === undefined ? 'void' : coreC(builtin.results[0]);
@@ -226,6 +226,63 @@ function useWaitables(ctx: CGuestContext): void {
       c.line(`event->event = (${snake}_event_code_t) ${raw}_waitable_set_${op}((int32_t) set, (int32_t) (uintptr_t) &event->waitable);`),
     );
   }
+}
+
+/**
+ * Subtasks (what an async import call returns), callback codes (what an
+ * async export returns), the task's context slot and cancellation, once per
+ * world, with the waitable-set API they build on.
+ */
+export function useAsyncTasks(ctx: CGuestContext): void {
+  if (ctx.needsAsyncTasks) return;
+  ctx.needsAsyncTasks = true;
+  useWaitables(ctx);
+  const snake = ctx.worldSnake;
+  const shouty = shoutyCase(ctx.worldName);
+  const h = ctx.sections.hAsync;
+  h.blank();
+  h.line(`typedef uint32_t ${snake}_subtask_status_t;`);
+  h.line(`typedef uint32_t ${snake}_subtask_t;`);
+  h.line(`#define ${shouty}_SUBTASK_STATE(status) ((${snake}_subtask_state_t) ((status) & 0xf))`);
+  h.line(`#define ${shouty}_SUBTASK_HANDLE(status) ((${snake}_subtask_t) ((status) >> 4))`);
+  h.blank();
+  h.block(`typedef enum ${snake}_subtask_state`, () => {
+    for (const state of ['STARTING', 'STARTED', 'RETURNED', 'STARTED_CANCELLED', 'RETURNED_CANCELLED']) {
+      h.line(`${shouty}_SUBTASK_${state},`);
+    }
+  }, ` ${snake}_subtask_state_t;`);
+  h.blank();
+  h.line(`${snake}_subtask_status_t ${snake}_subtask_cancel(${snake}_subtask_t subtask);`);
+  h.line(`void ${snake}_subtask_drop(${snake}_subtask_t subtask);`);
+  h.blank();
+  h.line(`typedef uint32_t ${snake}_callback_code_t;`);
+  h.line(`#define ${shouty}_CALLBACK_CODE_EXIT 0`);
+  h.line(`#define ${shouty}_CALLBACK_CODE_YIELD 1`);
+  h.line(`#define ${shouty}_CALLBACK_CODE_WAIT(set) (2 | ((set) << 4))`);
+  h.blank();
+  h.line(`void *${snake}_context_get(void);`);
+  h.line(`void ${snake}_context_set(void *value);`);
+  h.line(`void ${snake}_task_cancel(void);`);
+
+  const raw = `__wasm_import_${snake}`;
+  declareImport(ctx, { module: '$root', name: '[subtask-cancel]', params: ['i32'], results: ['i32'] }, `${raw}_subtask_cancel`);
+  declareImport(ctx, { module: '$root', name: '[subtask-drop]', params: ['i32'], results: [] }, `${raw}_subtask_drop`);
+  declareImport(ctx, { module: '$root', name: '[context-get-0]', params: [], results: ['i32'] }, `${raw}_context_get`);
+  declareImport(ctx, { module: '$root', name: '[context-set-0]', params: ['i32'], results: [] }, `${raw}_context_set`);
+  declareImport(ctx, { module: '[export]$root', name: '[task-cancel]', params: [], results: [] }, `${raw}_task_cancel`);
+  const c = ctx.sections.cHelpers;
+  c.blank();
+  c.block(`${snake}_subtask_status_t ${snake}_subtask_cancel(${snake}_subtask_t subtask)`, () =>
+    c.line(`return (${snake}_subtask_status_t) ${raw}_subtask_cancel((int32_t) subtask);`),
+  );
+  c.blank();
+  c.block(`void ${snake}_subtask_drop(${snake}_subtask_t subtask)`, () => c.line(`${raw}_subtask_drop((int32_t) subtask);`));
+  c.blank();
+  c.block(`void *${snake}_context_get(void)`, () => c.line(`return (void *) (uintptr_t) ${raw}_context_get();`));
+  c.blank();
+  c.block(`void ${snake}_context_set(void *value)`, () => c.line(`${raw}_context_set((int32_t) (uintptr_t) value);`));
+  c.blank();
+  c.block(`void ${snake}_task_cancel(void)`, () => c.line(`${raw}_task_cancel();`));
 }
 
 /**

@@ -103,6 +103,8 @@ export class CGuestContext {
   needsErrorContext = false;
   /** The waitable-set API was emitted (futures and streams need it). */
   needsWaitables = false;
+  /** The subtask and callback API was emitted (async functions need it). */
+  needsAsyncTasks = false;
   /** C names of the future and stream types that have their helpers. */
   readonly futureHelpers = new Set<string>();
   /** Canonical built-ins the glue imports besides the world's functions and resource intrinsics. */

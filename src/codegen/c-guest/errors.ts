@@ -1,6 +1,6 @@
 /** Typed failures of the C guest generator. */
 export type CGuestErrorCode =
-  /** The world uses a WIT feature the C glue cannot express (async, stream, future...). */
+  /** The world uses a WIT feature the C glue cannot express (today: a resource exported by the world itself). */
   | 'CGUEST_UNSUPPORTED'
   /** An option value is out of range (e.g. an unknown string encoding). */
   | 'CGUEST_OPTION';

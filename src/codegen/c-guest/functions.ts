@@ -10,6 +10,7 @@ import { flattenFunction, type FunctionAbi } from '../../abi/flatten.js';
 import { layoutOf, recordLayout } from '../../abi/layout.js';
 import type { Func, Type } from '../../wit/model.js';
 import { CodeWriter } from '../writer.js';
+import { generateAsyncExport, generateAsyncImport } from './async-functions.js';
 import { defineFuturesAndStreams } from './async-types.js';
 import type { CGuestContext, Scope } from './context.js';
 import { writeDocs } from './docs.js';
@@ -27,7 +28,7 @@ function coreDeclaration(abi: FunctionAbi, name: string, lift: boolean, argNames
 }
 
 /** Layout of the parameters when they are spilled to memory: a tuple of them. */
-function paramsLayout(ctx: CGuestContext, func: Func) {
+export function paramsLayout(ctx: CGuestContext, func: Func) {
   return recordLayout(
     ctx.resolve,
     'tuple',
@@ -36,6 +37,10 @@ function paramsLayout(ctx: CGuestContext, func: Func) {
 }
 
 export function generateImport(ctx: CGuestContext, scope: Scope, func: Func): void {
+  if (func.async) {
+    generateAsyncImport(ctx, scope, func);
+    return;
+  }
   const { hFns, cFns, cAdapters } = ctx.sections;
   const sig = cSignature(ctx, scope, func);
   const abi = flattenFunction(ctx.resolve, func, 'lower');
@@ -147,6 +152,10 @@ function deliverResult(out: CodeWriter, sig: CSignature, result: string | null):
 }
 
 export function generateExport(ctx: CGuestContext, scope: Scope, func: Func): void {
+  if (func.async) {
+    generateAsyncExport(ctx, scope, func);
+    return;
+  }
   const { hFns, cFns, cAdapters } = ctx.sections;
   const sig = cSignature(ctx, scope, func);
   const abi = flattenFunction(ctx.resolve, func, 'lift');
@@ -161,34 +170,7 @@ export function generateExport(ctx: CGuestContext, scope: Scope, func: Func): vo
   const out = new CodeWriter();
   const body = new FunctionBody(ctx, out);
   const argNames = abi.params.map((_, i) => `arg${i}`);
-
-  // Lift the parameters into C values.
-  const values: string[] = [];
-  if (abi.paramsIndirect) {
-    const layout = paramsLayout(ctx, func);
-    const area = body.tmp('params');
-    out.line(`uint8_t *${area} = (uint8_t *) (uintptr_t) arg0;`);
-    for (const field of layout.fields) {
-      const local = body.tmp('arg');
-      out.line(`${ctx.typeName(field.type)} ${local} = *((${ctx.typeName(field.type)} *) (${area} + ${field.offset}));`);
-      values.push(local);
-    }
-    // The caller allocated the spilled parameters with cabi_realloc; they are ours to free.
-    out.line(`free(${area});`);
-  } else {
-    const cursor = { at: 0 };
-    for (const p of func.params) {
-      const lifted = liftFlat(body, p.type, argNames, cursor);
-      const local = body.tmp('arg');
-      out.line(`${ctx.typeName(p.type)} ${local} = ${lifted};`);
-      values.push(local);
-    }
-  }
-  const args = sig.params.map((p, i) => {
-    const value = values[i] ?? '';
-    if (p.option) return `${value}.is_some ? &${value}.val : NULL`;
-    return p.byPointer ? `&${value}` : value;
-  });
+  const { values, args } = liftExportParams(ctx, body, func, sig, abi, argNames);
 
   const result = callExport(ctx, body, sig, args, func.result);
   if (ctx.autodropBorrows) {
@@ -215,6 +197,48 @@ export function generateExport(ctx: CGuestContext, scope: Scope, func: Func): vo
 
   if (func.result !== null && abi.resultsIndirect) writePostReturn(ctx, func.result, exportName, coreName);
   defineFuturesAndStreams(ctx, scope, func);
+}
+
+/**
+ * Lifts an export's core parameters (`argNames`, or the spilled area they
+ * point at) into C values; `args` are those values as the C signature takes them.
+ */
+export function liftExportParams(
+  ctx: CGuestContext,
+  body: FunctionBody,
+  func: Func,
+  sig: CSignature,
+  abi: FunctionAbi,
+  argNames: readonly string[],
+): { values: string[]; args: string[] } {
+  const { out } = body;
+  const values: string[] = [];
+  if (abi.paramsIndirect) {
+    const layout = paramsLayout(ctx, func);
+    const area = body.tmp('params');
+    out.line(`uint8_t *${area} = (uint8_t *) (uintptr_t) arg0;`);
+    for (const field of layout.fields) {
+      const local = body.tmp('arg');
+      out.line(`${ctx.typeName(field.type)} ${local} = *((${ctx.typeName(field.type)} *) (${area} + ${field.offset}));`);
+      values.push(local);
+    }
+    // The caller allocated the spilled parameters with cabi_realloc; they are ours to free.
+    out.line(`free(${area});`);
+  } else {
+    const cursor = { at: 0 };
+    for (const p of func.params) {
+      const lifted = liftFlat(body, p.type, argNames, cursor);
+      const local = body.tmp('arg');
+      out.line(`${ctx.typeName(p.type)} ${local} = ${lifted};`);
+      values.push(local);
+    }
+  }
+  const args = sig.params.map((p, i) => {
+    const value = values[i] ?? '';
+    if (p.option) return `${value}.is_some ? &${value}.val : NULL`;
+    return p.byPointer ? `&${value}` : value;
+  });
+  return { values, args };
 }
 
 /**

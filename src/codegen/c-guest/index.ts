@@ -10,7 +10,7 @@
 import type { Func, Resolve, TypeId, WorldEntry, WorldId } from '../../wit/model.js';
 import { CodeWriter } from '../writer.js';
 import { CGuestContext, type GuestImplementation, type Scope } from './context.js';
-import { CGuestError, unsupported } from './errors.js';
+import { CGuestError } from './errors.js';
 import { useErrorContext, type BuiltinImport } from './async-types.js';
 import { bitcastHelpers } from './flat.js';
 import { generateExport, generateImport } from './functions.js';
@@ -143,10 +143,7 @@ function generateInterface(ctx: CGuestContext, entry: WorldEntry, exported: bool
 
 function generateFunctions(ctx: CGuestContext, scope: Scope, funcs: readonly Func[], heading: string): void {
   const live = new LiveTypes(ctx.resolve, () => heading.replace(/^.* from /, ''));
-  for (const func of funcs) {
-    if (func.async) throw unsupported('`async` functions', `function \`${func.name}\``);
-    live.addFunction(func);
-  }
+  for (const func of funcs) live.addFunction(func);
   defineTypes(ctx, scope, live.order);
   ctx.sections.hFns.blank().line(`// ${heading}`);
   for (const func of funcs) {

@@ -1,10 +1,8 @@
 /**
  * The types a scope needs, dependencies first (like wit-parser's LiveTypes):
  * every type an interface declares plus everything its functions mention.
- * Walking them is also where unsupported WIT features are caught.
  */
 import type { Func, Resolve, Type, TypeId } from '../../wit/model.js';
-import { unsupported } from './errors.js';
 
 export class LiveTypes {
   private readonly seen = new Set<TypeId>();
@@ -71,7 +69,6 @@ export class LiveTypes {
   }
 
   addFunction(func: Func): void {
-    if (func.async) throw unsupported('`async` functions', this.where());
     for (const param of func.params) this.addType(param.type);
     if (func.result !== null) this.addType(func.result);
   }

@@ -38,6 +38,8 @@ export interface CSignature {
   readonly outParams: readonly { readonly name: string; readonly type: Type }[];
   /** `RET name(PARAMS)`, without the `;`. */
   readonly prototype: string;
+  /** The declarations of the WIT parameters alone (no out-parameters), e.g. `uint32_t *maybe_x`. */
+  readonly paramDecls: readonly string[];
   readonly returnType: string;
 }
 
@@ -103,7 +105,7 @@ export function cSignature(ctx: CGuestContext, scope: Scope, func: Func): CSigna
     if (ret.err !== null) outParams.push({ name: 'err', type: ret.err });
   }
 
-  const pieces = params.map((p) => {
+  const paramDecls = params.map((p) => {
     if (p.option && typeof p.type === 'number') {
       const kind = ctx.typeDef(p.type).kind;
       const payload = kind.kind === 'option' ? kind.type : p.type;
@@ -111,6 +113,7 @@ export function cSignature(ctx: CGuestContext, scope: Scope, func: Func): CSigna
     }
     return `${ctx.typeName(p.type)} ${p.byPointer ? '*' : ''}${p.name}`;
   });
+  const pieces = [...paramDecls];
   for (const out of outParams) pieces.push(`${ctx.typeName(out.type)} *${out.name}`);
   let returnType: string;
   switch (ret.kind) {
@@ -127,5 +130,5 @@ export function cSignature(ctx: CGuestContext, scope: Scope, func: Func): CSigna
       break;
   }
   const prototype = `${returnType} ${name}(${pieces.length === 0 ? 'void' : pieces.join(', ')})`;
-  return { name, params, ret, outParams, prototype, returnType };
+  return { name, params, ret, outParams, prototype, returnType, paramDecls };
 }
