@@ -11,6 +11,9 @@ import { dirname, resolve } from 'node:path';
 import { generateTargets, type FileOutcome } from './run.js';
 import type { GenerateTarget } from './targets.js';
 
+/** Files loadWit reads from a WIT folder and its deps/. */
+const WIT_INPUT = /\.(wit|wasm|wat)$/;
+
 export type WatchEvent =
   | { readonly kind: 'generated'; readonly outcomes: readonly FileOutcome[]; readonly trigger: string | null }
   | { readonly kind: 'failed'; readonly error: unknown; readonly trigger: string | null };
@@ -54,12 +57,11 @@ export async function watchBindings(options: WatchOptions): Promise<BindingsWatc
 
   const startWatching = (): void => {
     closeWatchers();
-    const watchOne = (path: string, recursive: boolean, only: string | null): void => {
+    const watchOne = (path: string, recursive: boolean, relevant: (changed: string) => boolean): void => {
       try {
         const watcher = watch(path, { recursive }, (_event, name) => {
           const changed = name === null ? path : resolve(path, name.toString());
-          if (outputs.has(changed)) return; // our own writes
-          if (only !== null && changed !== only) return;
+          if (outputs.has(changed) || !relevant(changed)) return;
           schedule(changed);
         });
         watcher.on('error', () => watcher.close());
@@ -69,10 +71,11 @@ export async function watchBindings(options: WatchOptions): Promise<BindingsWatc
       }
     };
     for (const target of lastTargets) {
-      if (isDirectory(target.wit)) watchOne(target.wit, true, null);
-      else watchOne(dirname(target.wit), false, target.wit);
+      // In a WIT folder only WIT inputs count: generated files or a compiled config written there must not retrigger.
+      if (isDirectory(target.wit)) watchOne(target.wit, true, (changed) => WIT_INPUT.test(changed));
+      else watchOne(dirname(target.wit), false, (changed) => changed === target.wit);
     }
-    for (const file of options.extraFiles) watchOne(dirname(file), false, resolve(file));
+    for (const file of options.extraFiles) watchOne(dirname(file), false, (changed) => changed === resolve(file));
   };
 
   const run = async (trigger: string | null): Promise<void> => {

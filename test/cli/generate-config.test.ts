@@ -197,6 +197,36 @@ describe('generateTargets / checkTargets / watchBindings', () => {
     expect(outcomes).toEqual([{ path: join(repoRoot, 'examples/plugin/generated/plugin.ts'), state: 'current' }]);
   });
 
+  it('a WIT folder that also holds the config and the output: only WIT files trigger a run', async () => {
+    const dir = scratch({
+      'witgen.config.mts': "const out: string = 'gen';\nexport default { worlds: [{ wit: '.', out }] };",
+    });
+    copyFileSync(join(repoRoot, 'wit/plugin.wit'), join(dir, 'plugin.wit'));
+    const events: WatchEvent[] = [];
+    const watcher = await watchBindings({
+      targets: async () => resolveTargets(await loadConfig({ cwd: dir }), {}, dir),
+      extraFiles: [join(dir, 'witgen.config.mts')],
+      onEvent: (event) => events.push(event),
+      debounceMs: 20,
+    });
+    const settle = () => new Promise((r) => setTimeout(r, 400));
+    try {
+      await settle();
+      writeFileSync(join(dir, 'notes.txt'), 'not WIT');
+      await settle();
+      // The first run only: its output (gen/plugin.ts) and the compiled config did not start another.
+      expect(events.map((e) => e.trigger)).toEqual([null]);
+      writeFileSync(join(dir, 'plugin.wit'), `${readFileSync(join(dir, 'plugin.wit'), 'utf8')}\n`);
+      const deadline = Date.now() + 15_000;
+      while (events.length < 2 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 25));
+      expect(events[1]?.trigger).toBe(join(dir, 'plugin.wit'));
+      await settle();
+      expect(events).toHaveLength(2);
+    } finally {
+      watcher.close();
+    }
+  }, 30_000);
+
   it('a config edit takes effect on the next run', async () => {
     const dir = pluginProject();
     const events: WatchEvent[] = [];
