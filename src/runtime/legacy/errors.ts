@@ -11,13 +11,13 @@ export type LegacyErrorCode =
   | 'LEGACY_UNSUPPORTED'
   /** The world's functions need guest memory allocation but the module exports no usable allocator. */
   | 'LEGACY_NO_ALLOCATOR'
-  /** The world's functions pass values through guest memory but the module exports no `memory`. */
+  /** The world's functions pass values through guest memory but the module exports no `memory` (or it is not there yet). */
   | 'LEGACY_NO_MEMORY'
   /** World exports missing from the module or exported with another core signature; see `problems`. */
   | 'LEGACY_EXPORTS'
   /** A member of the imports object that should be a function is something else. */
   | 'LEGACY_BAD_IMPORT'
-  /** Options that cannot be used (unknown world, bad allocator names...). */
+  /** Options that cannot be used (no WIT world given). */
   | 'LEGACY_BAD_OPTIONS';
 
 export class LegacyError extends Error {

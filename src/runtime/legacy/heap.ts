@@ -77,7 +77,7 @@ export class GuestHeap {
     const memory = this.slot.exports?.['memory'];
     if (memory === undefined || memory === null || typeof memory !== 'object' || !('buffer' in memory)) {
       throw new LegacyError(
-        'LEGACY_BAD_OPTIONS',
+        'LEGACY_NO_MEMORY',
         this.slot.exports === null
           ? "guest memory is not available yet: the module's start function is still running"
           : 'the module exports no memory named `memory`, so values cannot pass through it',
