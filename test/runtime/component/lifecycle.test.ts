@@ -26,13 +26,17 @@ const WIT = `package witgen:life@0.1.0;
 interface things {
   resource thing {
     constructor();
+    id: func() -> u32;
   }
 }
 
 world life {
   import things;
+  use things.{thing};
   import host-cb: func(n: u32) -> u32;
   export bad-drop: func();
+  export poke: func(t: borrow<thing>) -> u32;
+  export keep: func(t: thing);
   export crash: func();
   export bump: func() -> u32;
   export call-host: func(n: u32) -> u32;
@@ -60,7 +64,17 @@ void *cabi_realloc(void *ptr, size_t old_size, size_t align, size_t new_size) {
 __attribute__((import_module("witgen:life/things@0.1.0"), import_name("[resource-drop]thing"))) extern void thing_drop(int32_t);
 
 __attribute__((export_name("crash"))) void crash(void) { __builtin_trap(); }
+__attribute__((import_module("witgen:life/things@0.1.0"), import_name("[method]thing.id"))) extern uint32_t thing_id(int32_t);
+
 __attribute__((export_name("bad-drop"))) void bad_drop(void) { thing_drop(12345); }
+// A borrowed handle: used, then dropped before returning (as the canonical ABI asks).
+__attribute__((export_name("poke"))) uint32_t poke(int32_t t) {
+  uint32_t id = thing_id(t) + 1000;
+  thing_drop(t);
+  return id;
+}
+// An owned handle: dropping it ends the host object's life.
+__attribute__((export_name("keep"))) void keep(int32_t t) { thing_drop(t); }
 __attribute__((export_name("bump"))) uint32_t bump(void) { return ++count; }
 __attribute__((export_name("call-host"))) uint32_t call_host(uint32_t n) { return host_cb(n) + 1; }
 __attribute__((export_name("hello"))) uint32_t hello(void) {
@@ -73,6 +87,8 @@ __attribute__((export_name("hello"))) uint32_t hello(void) {
 interface Life {
   crash(): void;
   badDrop(): void;
+  poke(thing: object): number;
+  keep(thing: object): void;
   bump(): number;
   callHost(n: number): number;
   hello(): number;
@@ -86,6 +102,18 @@ function clang(args: string[], cwd: string): void {
     .join(delimiter);
   const result = spawnSync('/usr/bin/clang', args, { cwd, encoding: 'utf8', env: { ...process.env, PATH } });
   if (result.status !== 0) throw new Error(`clang failed: ${result.stderr}${result.error?.message ?? ''}`);
+}
+
+/** The host's resource class for `thing`. */
+class Thing {
+  disposed = false;
+  constructor(readonly n: number) {}
+  id(): number {
+    return this.n;
+  }
+  [Symbol.dispose](): void {
+    this.disposed = true;
+  }
 }
 
 let dir: string;
@@ -105,7 +133,7 @@ afterAll(() => {
 });
 
 async function fresh(hostCb: (n: number) => number = (n) => n * 2, options = {}): Promise<Life> {
-  return (await instantiate(compiled, { hostCb, 'witgen:life/things@0.1.0': { Thing: class Thing {} } }, options)) as unknown as Life;
+  return (await instantiate(compiled, { hostCb, 'witgen:life/things@0.1.0': { Thing } }, options)) as unknown as Life;
 }
 
 describe('traps', () => {
@@ -196,13 +224,27 @@ describe('host imports', () => {
   });
 });
 
+describe('host resources passed to exports', () => {
+  it('a borrow lends the host object for the call; an own moves it into the guest, which drops it', async () => {
+    const life = await fresh();
+    const thing = new Thing(7);
+    expect(life.poke(thing)).toBe(1007);
+    expect(life.poke(thing)).toBe(1007);
+    expect(thing.disposed).toBe(false);
+    life.keep(thing);
+    expect(thing.disposed).toBe(true);
+    expect(() => life.poke({} as object)).toThrow(expect.objectContaining({ code: 'RESOURCE_WRONG_TYPE' }));
+    expect(life.bump()).toBe(1);
+  });
+});
+
 describe('instances and reuse', () => {
   it('instances of one compiled component keep separate state', async () => {
     const a = await fresh();
     const b = await fresh();
     expect([a.bump(), a.bump(), a.bump()]).toEqual([1, 2, 3]);
     expect(b.bump()).toBe(1);
-    const imports = { hostCb: (n: number) => n, 'witgen:life/things@0.1.0': { Thing: class Thing {} } };
+    const imports = { hostCb: (n: number) => n, 'witgen:life/things@0.1.0': { Thing } };
     for (let i = 0; i < 50; i++) expect((compiled.instantiateSync(imports) as unknown as Life).bump()).toBe(1);
   });
 
