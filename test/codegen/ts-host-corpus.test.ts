@@ -144,6 +144,26 @@ describe('TypeScript bindings for every corpus world', () => {
     });
   });
 
+  it('the WASI 0.2 worlds (jco\'s bundled WIT: wasi:http main package, the others in deps/) join the run', () => {
+    const source = join(repoRoot, 'node_modules/@bytecodealliance/jco/lib/wit/builtin/0.2.12');
+    const tree = join(out, 'wasi-wit');
+    mkdirSync(join(tree, 'deps'), { recursive: true });
+    for (const pkg of readdirSync(source)) {
+      const target = pkg === 'wasi-http' ? join(tree, 'http.wit') : join(tree, 'deps', `${pkg}.wit`);
+      copyFileSync(join(source, pkg, 'package.wit'), target);
+    }
+    const loaded = loadWit(tree);
+    const main = loaded.resolve.packages[loaded.main[0] ?? -1];
+    expect([...(main?.worlds.keys() ?? [])]).toContain('proxy');
+    mkdirSync(join(out, 'wasi'), { recursive: true });
+    for (const worldId of main?.worlds.values() ?? []) {
+      const file = generateTsHost(loaded.resolve, worldId, { runtimeImport: '../runtime.js' }).files[0];
+      const path = join(out, 'wasi', file?.path ?? '');
+      writeFileSync(path, file?.content ?? '');
+      generated.push(path);
+    }
+  });
+
   it('examples/plugin: the committed host and bindings join the run', () => {
     const example = join(repoRoot, 'examples/plugin');
     mkdirSync(join(out, 'example/generated'), { recursive: true });
