@@ -91,12 +91,13 @@ export class CompiledComponent {
    * serves WASI, instantiates the core modules. Throws UnsupportedComponent
    * for a component the fallback runs.
    */
-  instantiateSync(imports: object, options: Pick<InstantiateOptions, 'wasi'> = {}): Record<string, unknown> {
+  instantiateSync(imports?: object, options: Pick<InstantiateOptions, 'wasi'> = {}): Record<string, unknown> {
     const plan = this.plan;
     if (plan === null) throw new UnsupportedComponent(this.fallbackReason ?? 'unknown reason');
-    const given = imports as Record<string, unknown>;
+    // A component importing nothing (or only WASI) may be given no imports object at all.
+    const given = (typeof imports === 'object' && imports !== null ? imports : {}) as Record<string, unknown>;
     const wasiNames = plan.importNames.filter((n) => !(n in given) && isServedWasiImport(n));
-    checkImports(plan.resolve, plan.worldId, imports, { provided: new Set(wasiNames) });
+    checkImports(plan.resolve, plan.worldId, imports ?? undefined, { provided: new Set(wasiNames) });
     const all = wasiNames.length === 0 ? given : { ...given, ...wasiImportsFor(wasiNames, options.wasi ?? {}) };
     return tag(new ComponentInstance(plan, all).run(), { engine: 'witgen', reason: null });
   }
@@ -122,12 +123,12 @@ export async function compileComponent(source: ComponentSource): Promise<Compile
  */
 export async function instantiate(
   source: ComponentSource,
-  imports: object,
+  imports?: object,
   options: InstantiateOptions = {},
 ): Promise<Record<string, unknown>> {
   if (!(source instanceof CompiledComponent)) {
     const bytes = await readSource(source);
-    if (isCoreModule(bytes) || options.world?.abi === 'c') return instantiateCore(bytes, imports, options);
+    if (isCoreModule(bytes) || options.world?.abi === 'c') return instantiateCore(bytes, imports ?? {}, options);
     source = await compileComponent(bytes);
   }
   const compiled = source;
@@ -140,7 +141,7 @@ export async function instantiate(
   if (options.fallback === 'never') throw new UnsupportedComponent(reason);
   // With the caller's world, the fallback checks the imports and returns exports in the same host shape.
   const world = options.world === undefined ? undefined : expectedWorld(options.world);
-  const fallback = await instantiateWithJco(compiled.bytes, imports as Record<string, unknown>, {
+  const fallback = await instantiateWithJco(compiled.bytes, (imports ?? {}) as Record<string, unknown>, {
     reason,
     ...(options.cacheDir === undefined ? {} : { cacheDir: options.cacheDir }),
     ...(options.wasi === undefined ? {} : { wasi: options.wasi }),

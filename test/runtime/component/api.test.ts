@@ -61,6 +61,33 @@ describe('sources', () => {
   });
 });
 
+describe('imports', () => {
+  it('a component importing only WASI needs no imports object', async () => {
+    const { buildComponent } = await import('../../../src/build/index.js');
+    const { loadWitText } = await import('../../../src/wit/index.js');
+    const { parse: parseWat } = await import('@bytecodealliance/jco');
+    // A core module whose only import is WASI preview1: the component gets the adapter.
+    const core = await parseWat(`(module
+      (import "wasi_snapshot_preview1" "random_get" (func $random (param i32 i32) (result i32)))
+      (memory (export "memory") 1)
+      (func (export "seven") (result i32) i32.const 7)
+      (func (export "cabi_realloc") (param i32 i32 i32 i32) (result i32) i32.const 1024))`);
+    const wit = loadWitText('package witgen:only-wasi@0.1.0;\nworld w {\n  export seven: func() -> u32;\n}\n');
+    const { component } = await buildComponent({ core, wit });
+    const compiled = await compileComponent(component);
+    expect(compiled.engine).toBe('witgen');
+    expect(compiled.importNames.every((n) => n.startsWith('wasi:'))).toBe(true);
+    const exports = (await instantiate(compiled)) as { seven(): number };
+    expect(exports.seven()).toBe(7);
+  });
+
+  it('missing and extra imports are listed in one ImportsError before anything runs', async () => {
+    const error = await instantiate(componentPath, { hostLogValue: () => undefined, hostLogValu: () => undefined }).catch((e: unknown) => e);
+    expect(error).toMatchObject({ code: 'IMPORTS_INVALID' });
+    expect((error as { problems: unknown[] }).problems.length).toBeGreaterThanOrEqual(3);
+  });
+});
+
 describe('options.world', () => {
   it('accepts a component that matches the world', async () => {
     const plugin = (await instantiate(componentPath, pluginHost().imports, { world })) as unknown as Plugin;
@@ -131,7 +158,7 @@ describe('fallback to jco', () => {
     const compiled = await compileComponent(bytes);
     expect(compiled.engine).toBe('jco');
     expect(compiled.fallbackReason).toMatch(/nested component with its own core modules/);
-    const exports = (await instantiate(compiled, {})) as { answer(): number };
+    const exports = (await instantiate(compiled)) as { answer(): number };
     expect(exports.answer()).toBe(42);
     expect(runtimeInfo(exports)).toEqual({ engine: 'jco', reason: compiled.fallbackReason });
   });
