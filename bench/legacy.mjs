@@ -19,9 +19,10 @@
  * sides; medians in ns of process CPU time per call (CPU time, not wall
  * time, so other processes on a shared machine weigh less). Target (issue 5):
  * witgen within 1.5x of the hand-written marshalling. witgen checks every
- * argument against its WIT type and the hand-written side checks nothing:
- * for just-add that is two bigint range checks, which cost about as much as
- * the call itself on Node 20 (BigInt comparisons are not inlined).
+ * argument against its WIT type and the hand-written side checks nothing;
+ * the informational just-add row adds the obvious hand-written range checks
+ * (`a < 0n || a > MAX`), which cost more than witgen's BigInt.asUintN-based
+ * ones on Node 20 (bigint comparisons are runtime calls there).
  *
  * The legacy API is taken from dist (run `npm run build` first); while
  * dist does not export it, src/runtime/legacy is bundled on the fly with

@@ -129,7 +129,14 @@ export function compileLegacyExport(plan: LegacyFunctionPlan, freesResult: boole
   if (frame.sret !== null) coreArgs.push(`frame + ${frame.sret.offset}`);
   plan.params.forEach((p, i) => {
     const v = jsArgs[i] as string;
-    if (p.passing.kind === 'direct') {
+    if (p.passing.kind === 'direct' && p.layout.kind === 'scalar' && (p.layout.scalar === 'u64' || p.layout.scalar === 's64')) {
+      // The same check as lift-lower's (a bigint in range), written with BigInt.asUintN/asIntN, which
+      // TurboFan lowers: on Node 20 the `<`/`>` comparisons with bigint literals are runtime calls and
+      // cost more than the call itself.
+      const wrap = p.layout.scalar === 'u64' ? 'asUintN' : 'asIntN';
+      body.push(`if (typeof ${v} !== 'bigint' || BigInt.${wrap}(64, ${v}) !== ${v}) rt.invalid(FN, ${JSON.stringify(`a ${p.layout.scalar} bigint`)}, ${v});`);
+      coreArgs.push(v);
+    } else if (p.passing.kind === 'direct') {
       coreArgs.push(...em.lowerFlat(p.layout, v, body));
     } else if (p.passing.kind === 'indirect') {
       const q = em.fresh('q');
