@@ -19,8 +19,7 @@
  *
  * Core signatures come from src/abi's `flattenFunction` in `async-callback` mode.
  */
-import { flattenFunction, MAX_FLAT_PARAMS } from '../../abi/flatten.js';
-import { flattenType } from '../../abi/flatten.js';
+import { flattenFunction, flattenType, MAX_FLAT_PARAMS } from '../../abi/flatten.js';
 import type { CoreType } from '../../abi/core-types.js';
 import type { Func } from '../../wit/model.js';
 import { CodeWriter } from '../writer.js';

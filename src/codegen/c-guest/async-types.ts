@@ -18,6 +18,7 @@
 import type { CoreType } from '../../abi/core-types.js';
 import type { Func, Type, TypeId } from '../../wit/model.js';
 import type { CGuestContext, Scope } from './context.js';
+import { coreCType } from './flat.js';
 import { shoutyCase } from './names.js';
 
 /** A core function the glue imports that is a canonical built-in rather than a WIT function. */
@@ -81,15 +82,11 @@ export function futuresAndStreams(ctx: CGuestContext, func: Func): TypeId[] {
 export function declareImport(ctx: CGuestContext, builtin: BuiltinImport, cName: string): void {
   ctx.builtinImports.push(builtin);
   const c = ctx.sections.cHelpers;
-  const ret = builtin.results[0] === undefined ? 'void' : coreC(builtin.results[0]);
-  const params = builtin.params.length === 0 ? 'void' : builtin.params.map(coreC).join(', ');
+  const ret = builtin.results[0] === undefined ? 'void' : coreCType(builtin.results[0]);
+  const params = builtin.params.length === 0 ? 'void' : builtin.params.map(coreCType).join(', ');
   c.blank();
   c.line(`__attribute__((__import_module__("${builtin.module}"), __import_name__("${builtin.name}")))`);
   c.line(`extern ${ret} ${cName}(${params});`);
-}
-
-function coreC(type: CoreType): string {
-  return type === 'i64' ? 'int64_t' : type === 'i32' ? 'int32_t' : type === 'f32' ? 'float' : 'double';
 }
 
 /** Helpers for every future and stream type `func` mentions that has none yet. */
