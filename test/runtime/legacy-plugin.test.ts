@@ -136,6 +136,20 @@ describe('plugin world on the legacy C guest', () => {
     expect(call(() => exports.triggerHostCalls(2 ** 31)).reason).toBe('invalid-value');
   });
 
+  it('checks s64 arguments as signed 64-bit bigints (the same core function read as s64)', async () => {
+    const wit = 'package t:t;\nworld w {\n  export just-add: func(a: s64, b: s64) -> s64;\n}';
+    const signed = (await instantiateLegacy(pluginBytes, pluginHost().imports, { world: { wit } })) as { justAdd(a: bigint, b: bigint): bigint };
+    expect(signed.justAdd(-5n, 2n)).toBe(-3n);
+    expect(signed.justAdd(-(2n ** 63n), -1n)).toBe(2n ** 63n - 1n);
+    for (const bad of [2n ** 63n, -(2n ** 63n) - 1n, 1]) {
+      const trap = call(() => signed.justAdd(bad as bigint, 0n));
+      expect([trap.func, trap.reason]).toEqual(['just-add', 'invalid-value']);
+      expect(trap.message).toContain('expected a s64 bigint');
+    }
+    const { exports } = await plugin();
+    for (const bad of [-1n, 2n ** 64n, 1.5]) expect(call(() => exports.justAdd(0n, bad as bigint)).message).toContain('expected a u64 bigint');
+  });
+
   it('names the import when a host function returns a value of the wrong type', async () => {
     const host = pluginHost();
     const imports = { ...host.imports, hostGetSharedValue: () => 1n as unknown as number };
