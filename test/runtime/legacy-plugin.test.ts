@@ -137,7 +137,15 @@ describe('plugin world on the legacy C guest', () => {
   });
 
   it('checks s64 arguments as signed 64-bit bigints (the same core function read as s64)', async () => {
-    const wit = 'package t:t;\nworld w {\n  export just-add: func(a: s64, b: s64) -> s64;\n}';
+    const wit = [
+      'package t:t;',
+      'world w {',
+      '  import host-log-value: func(value: s32);',
+      '  import host-get-shared-value: func() -> s32;',
+      '  import host-set-shared-value: func(value: s32);',
+      '  export just-add: func(a: s64, b: s64) -> s64;',
+      '}',
+    ].join('\n');
     const signed = (await instantiateLegacy(pluginBytes, pluginHost().imports, { world: { wit } })) as { justAdd(a: bigint, b: bigint): bigint };
     expect(signed.justAdd(-5n, 2n)).toBe(-3n);
     expect(signed.justAdd(-(2n ** 63n), -1n)).toBe(2n ** 63n - 1n);
