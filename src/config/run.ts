@@ -1,11 +1,13 @@
 /**
  * Generating bindings for targets: load the WIT, pick the world, render the
  * module, then write it (only when its bytes change) or check that what is
- * on disk is current.
+ * on disk is current. This layer sits with the CLI, above the runtime, so it
+ * can tell the generator which imports the runtime serves (WASI).
  */
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { generateTsHost } from '../codegen/ts-host/index.js';
+import { isServedWasiImport } from '../runtime/wasi/preview2.js';
 import { WitError } from '../wit/errors.js';
 import { loadWitAsync, selectWorld } from '../wit/load.js';
 import { ConfigError } from './errors.js';
@@ -31,6 +33,8 @@ export async function renderTarget(target: GenerateTarget): Promise<GeneratedFil
   }
   const { files } = generateTsHost(loaded.resolve, worldId, {
     abi: target.abi,
+    // What witgen's runtime provides when the host leaves it out (WASI 0.2 interfaces).
+    servedImports: isServedWasiImport,
     ...(target.runtimeImport === undefined ? {} : { runtimeImport: target.runtimeImport }),
     ...(target.legacy === undefined ? {} : { legacy: target.legacy }),
   });

@@ -10,8 +10,8 @@ import { afterAll, describe, expect, expectTypeOf, it } from 'vitest';
 import { ConfigError } from '../../src/config/errors.js';
 import { defineConfig, type WitgenConfig } from '../../src/config/define.js';
 import { findConfig, loadConfig, type LoadedConfig } from '../../src/config/load.js';
-import { checkTargets, generateTargets, StaleBindingsError } from '../../src/config/run.js';
-import { resolveTargets } from '../../src/config/targets.js';
+import { checkTargets, generateTargets, renderTarget, StaleBindingsError } from '../../src/config/run.js';
+import { resolveTargets, type GenerateTarget } from '../../src/config/targets.js';
 import { validateConfig } from '../../src/config/validate.js';
 import { watchBindings, type WatchEvent } from '../../src/config/watch.js';
 import { repoRoot } from './run-cli.js';
@@ -189,6 +189,23 @@ describe('generateTargets / checkTargets / watchBindings', () => {
     expect((await checkTargets(targets)).map((o) => o.state)).toEqual(['current']);
     const error = new StaleBindingsError([{ path: '/x/a.ts', state: 'stale' }]);
     expect(error.message).toBe('1 generated file is out of date (expected the output of `witgen generate`, found 1 with other content):\n  stale: /x/a.ts');
+  });
+
+  it('WASI 0.2 interfaces the runtime serves are optional imports; others stay required', async () => {
+    const dir = scratch({
+      'w.wit': `package a:b;
+world w {
+  import wasi:cli/environment@0.2.3;
+  import wasi:http/handler@0.2.3;
+  export run: func();
+}
+package wasi:cli@0.2.3 { interface environment { get-arguments: func() -> list<string>; } }
+package wasi:http@0.2.3 { interface handler { handle: func(); } }`,
+    });
+    const [file] = await renderTarget(resolveTargets(null, { wit: 'w.wit', out: 'gen' }, dir)[0] as GenerateTarget);
+    expect(file?.path).toBe(join(dir, 'gen/w.ts'));
+    expect(file?.content).toContain("  'wasi:cli/environment@0.2.3'?: {");
+    expect(file?.content).toContain("  'wasi:http/handler@0.2.3': {");
   });
 
   it('the committed example bindings (examples/plugin) are current', async () => {

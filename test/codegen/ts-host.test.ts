@@ -177,6 +177,22 @@ world w { import t; export f; }`),
     expect(out).toContain('f: {\n    get(): R;\n  };');
   });
 
+  it('imports the runtime serves itself (servedImports) are optional keys, with a note', () => {
+    const wit = `package a:b;
+world w {
+  import wasi:cli/environment@0.2.3;
+  import x:y/z;
+  export run: func();
+}
+package wasi:cli@0.2.3 { interface environment { get-arguments: func() -> list<string>; } }
+package x:y { interface z { f: func(); } }`;
+    const served = code(fromText(wit, { servedImports: (name) => name.startsWith('wasi:') }));
+    expect(served).toContain("  'wasi:cli/environment@0.2.3'?: {");
+    expect(served).toContain("Optional: witgen's runtime serves this interface itself");
+    expect(served).toContain("  'x:y/z': {");
+    expect(code(fromText(wit))).toContain("  'wasi:cli/environment@0.2.3': {");
+  });
+
   it('instantiate passes the world descriptor and casts to Exports', () => {
     const out = kitchen();
     expect(out).toContain(

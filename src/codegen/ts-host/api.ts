@@ -73,6 +73,7 @@ export function writeApi(
   root: ShapeGroup,
   groups: readonly ShapeGroup[],
   out: TsWriter,
+  served: (witName: string) => boolean = () => false,
 ): void {
   const title = side === 'import' ? 'Imports' : 'Exports';
   out.doc(
@@ -85,13 +86,19 @@ export function writeApi(
     for (const group of groups) {
       const iface = group.interfaceId === null ? undefined : types.resolve.interfaces[group.interfaceId];
       const empty = group.functions.length === 0 && group.resources.length === 0;
-      out.doc(iface?.docs, `\`${group.witName}\``);
+      const optional = side === 'import' && served(group.witName);
+      out.doc(
+        iface?.docs,
+        `\`${group.witName}\``,
+        optional ? "Optional: witgen's runtime serves this interface itself (deny-by-default, grants in `options.wasi`); provide it to replace that." : null,
+      );
+      const key = `${propertyKey(group.key)}${optional ? '?' : ''}`;
       if (empty) {
         // An interface of types only: nothing in it, but the key is there (the runtime checks every import key).
-        out.line(`${propertyKey(group.key)}: Record<string, never>;`);
+        out.line(`${key}: Record<string, never>;`);
         continue;
       }
-      out.block(`${propertyKey(group.key)}: {`, () => writeMembers(types, side, group, out), '};');
+      out.block(`${key}: {`, () => writeMembers(types, side, group, out), '};');
     }
   }, '}');
 }

@@ -36,6 +36,13 @@ export interface TsHostOptions {
   readonly runtimeImport?: string;
   /** Legacy options baked into the bindings (only with `abi: 'c'`). */
   readonly legacy?: TsHostLegacyOptions;
+  /**
+   * Imported interfaces (by component name, `wasi:cli/stdout@0.2.3`) the
+   * runtime serves itself when the host leaves them out: their keys in
+   * `Imports` are optional. The CLI passes the runtime's WASI rule; by
+   * default every import is required.
+   */
+  readonly servedImports?: (witName: string) => boolean;
 }
 
 export interface TsHostFile {
@@ -92,7 +99,7 @@ export function generateTsHost(resolve: Resolve, worldId: WorldId, options: TsHo
   out.blank();
   out.line('// ---- host API ----');
   out.blank();
-  writeApi(types, 'import', shape.root.imports, shape.imports, out);
+  writeApi(types, 'import', shape.root.imports, shape.imports, out, options.servedImports);
   out.blank();
   writeApi(types, 'export', shape.root.exports, shape.exports, out);
   out.blank();
