@@ -23,7 +23,6 @@ import {
   type CanonOptions,
   type CoreInstanceDef,
   type CoreItemDef,
-  type CoreSort,
   type FuncDef,
   type ParsedComponent,
 } from '../../binary/component-reader.js';
@@ -395,8 +394,6 @@ function memberName(group: ShapeGroup, witName: string): string {
   }
   return witName;
 }
-
-export type { CoreSort };
 
 /** Compiles core modules synchronously (`new WebAssembly.Module`). */
 export function compileModuleSync(bytes: Uint8Array): WasmModule {
