@@ -193,6 +193,17 @@ package x:y { interface z { f: func(); } }`;
     expect(code(fromText(wit))).toContain("  'wasi:cli/environment@0.2.3': {");
   });
 
+  it('a world that needs nothing from the host can be instantiated without imports', () => {
+    const none = fromText(`package a:b;
+world w {
+  import wasi:cli/environment@0.2.3;
+  export run: func();
+}
+package wasi:cli@0.2.3 { interface environment { get-arguments: func() -> list<string>; } }`, { servedImports: () => true });
+    expect(none).toContain('export async function instantiate(source: ComponentSource, imports: Imports = {}, options?: InstantiateOptions)');
+    expect(kitchen()).toContain('instantiate(source: ComponentSource, imports: Imports, options?: InstantiateOptions)');
+  });
+
   it('instantiate passes the world descriptor and casts to Exports', () => {
     const out = kitchen();
     expect(out).toContain(

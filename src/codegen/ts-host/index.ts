@@ -105,7 +105,12 @@ export function generateTsHost(resolve: Resolve, worldId: WorldId, options: TsHo
   out.blank();
   writeWorld(source, abi, options.legacy, out);
   out.blank();
-  writeInstantiate(source.world, abi, options.legacy !== undefined, out);
+  const served = options.servedImports ?? (() => false);
+  const importsNeeded =
+    shape.root.imports.functions.length > 0 ||
+    shape.root.imports.resources.length > 0 ||
+    shape.imports.some((group) => !served(group.witName));
+  writeInstantiate(source.world, abi, options.legacy !== undefined, importsNeeded, out);
   return { files: [{ path: `${world.name}.ts`, content: out.toString() }] };
 }
 
@@ -174,14 +179,15 @@ function writeWorld(
   }
 }
 
-function writeInstantiate(world: string, abi: 'component' | 'c', hasLegacy: boolean, out: TsWriter): void {
+function writeInstantiate(world: string, abi: 'component' | 'c', hasLegacy: boolean, importsNeeded: boolean, out: TsWriter): void {
   const what = abi === 'c' ? 'a legacy core module' : 'a component';
   out.doc(
     `Instantiates ${what} implementing \`${world}\`: \`imports\` provides the world's imports, the result holds its exports.`,
     '@param source the binary: bytes, a file path, a file URL or a compiled handle.',
   );
   out.block(
-    'export async function instantiate(source: ComponentSource, imports: Imports, options?: InstantiateOptions): Promise<Exports> {',
+    // A world that needs nothing from the host can be instantiated without an imports object.
+    `export async function instantiate(source: ComponentSource, imports: Imports${importsNeeded ? '' : ' = {}'}, options?: InstantiateOptions): Promise<Exports> {`,
     () => {
       const extra = hasLegacy ? ', legacy: { ...LEGACY, ...options?.legacy }' : '';
       out.line(`const instance = await instantiateComponent(source, imports, { ...options, world: WORLD${extra} });`);
