@@ -33,3 +33,5 @@ export {
 } from './component/check-imports.js';
 // The jco fallback itself is loaded lazily by the component runtime (it pulls in jco); its error class is light.
 export { FallbackError, type FallbackErrorCode } from './fallback/errors.js';
+// WIT-typed legacy bindings: a core module driven through the wasm32 C ABI with the same host shape.
+export * from './legacy/index.js';
