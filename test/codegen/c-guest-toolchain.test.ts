@@ -30,7 +30,7 @@ import { functionType, readCoreModule } from '../../src/binary/reader.js';
 import { CGuestError, generateCGuest, type CGuestFiles } from '../../src/codegen/c-guest/index.js';
 import { renderGuestSkeleton } from '../../src/codegen/c-guest/skeleton.js';
 import { WitError } from '../../src/wit/errors.js';
-import { loadWit, type LoadedWit } from '../../src/wit/load.js';
+import { loadWit, loadWitText, type LoadedWit } from '../../src/wit/load.js';
 import type { Resolve, WorldId } from '../../src/wit/model.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -111,6 +111,34 @@ const corpusCases = readdirSync(corpus)
   .filter((name) => name !== 'parse-fail' && !name.endsWith('.json') && !name.endsWith('.result'))
   .sort()
   .flatMap((name) => casesOf(path.join(corpus, name), name, true));
+/**
+ * Corpus files that declare interfaces but no world (types.wit with its fixed
+ * lists, futures and streams; error-context.wit...) get a world importing and
+ * exporting every interface, so their types go through the generator too.
+ */
+function synthesizedCases(): WorldCase[] {
+  const cases: WorldCase[] = [];
+  for (const name of readdirSync(corpus).filter((n) => n.endsWith('.wit')).sort()) {
+    const text = readFileSync(path.join(corpus, name), 'utf8');
+    // Appending a world needs a top-level package header (not only nested `package x { }` blocks).
+    if (!/^\s*package\s+[^;{]+;/m.test(text)) continue;
+    let loaded: LoadedWit;
+    try {
+      loaded = loadWitText(text, { features: ['active'] });
+    } catch {
+      continue;
+    }
+    const [main] = loaded.main;
+    const pkg = main === undefined ? undefined : loaded.resolve.packages[main];
+    if (pkg === undefined || pkg.worlds.size > 0 || pkg.interfaces.size === 0) continue;
+    const entries = [...pkg.interfaces.keys()].map((iface) => `  import ${iface};\n  export ${iface};`);
+    const file = path.join(scratch, `synth-${name}`);
+    writeFileSync(file, `${text}\nworld c-guest-synth {\n${entries.join('\n')}\n}\n`);
+    cases.push(...casesOf(file, `${name} (synthesized world)`, true));
+  }
+  return cases;
+}
+
 const fixtureCases = [
   ...casesOf(path.join(fixtures, 'kinds.wit'), 'fixture kinds.wit', true),
   ...casesOf(path.join(fixtures, 'beyond-components.wit'), 'fixture beyond-components.wit', false),
@@ -120,7 +148,7 @@ const fixtureCases = [
   ...casesOf(path.join(fixtures, 'async-types.wit'), 'fixture async-types.wit', true),
   ...casesOf(path.join(fixtures, 'async-functions.wit'), 'fixture async-functions.wit', true),
 ];
-const allCases = [...corpusCases, ...fixtureCases];
+const allCases = [...corpusCases, ...synthesizedCases(), ...fixtureCases];
 const supported = allCases.filter((c) => !(c.generated instanceof CGuestError));
 const unsupported = allCases.filter((c) => c.generated instanceof CGuestError);
 
