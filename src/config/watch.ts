@@ -55,12 +55,34 @@ export async function watchBindings(options: WatchOptions): Promise<BindingsWatc
     }, options.debounceMs ?? 80);
   };
 
+  /**
+   * What to watch: WIT folders recursively (only WIT inputs count there, so
+   * generated files or a compiled config written into them cannot retrigger);
+   * a single WIT file, and the config, through their folder (`file` set).
+   */
+  const watchSpecs = (): { path: string; recursive: boolean; file: string | null }[] => [
+    ...lastTargets.map((target) =>
+      isDirectory(target.wit)
+        ? { path: target.wit, recursive: true, file: null }
+        : { path: dirname(target.wit), recursive: false, file: target.wit },
+    ),
+    ...options.extraFiles.map((file) => ({ path: dirname(file), recursive: false, file: resolve(file) })),
+  ];
+
+  // Watchers stay as they are while the watched set is the same: recreating them
+  // after every run would lose a change made while they are being replaced.
+  let watchedKey: string | null = null;
   const startWatching = (): void => {
+    const specs = watchSpecs();
+    const key = JSON.stringify(specs);
+    if (key === watchedKey) return;
     closeWatchers();
-    const watchOne = (path: string, recursive: boolean, relevant: (changed: string) => boolean): void => {
+    watchedKey = key;
+    for (const spec of specs) {
+      const relevant = (changed: string): boolean => (spec.file === null ? WIT_INPUT.test(changed) : changed === spec.file);
       try {
-        const watcher = watch(path, { recursive }, (_event, name) => {
-          const changed = name === null ? path : resolve(path, name.toString());
+        const watcher = watch(spec.path, { recursive: spec.recursive }, (_event, name) => {
+          const changed = name === null ? spec.path : resolve(spec.path, name.toString());
           if (outputs.has(changed) || !relevant(changed)) return;
           schedule(changed);
         });
@@ -68,27 +90,25 @@ export async function watchBindings(options: WatchOptions): Promise<BindingsWatc
         watchers.push(watcher);
       } catch {
         // A path that does not exist (yet): the other watchers still work; the next run retries.
+        watchedKey = null;
       }
-    };
-    for (const target of lastTargets) {
-      // In a WIT folder only WIT inputs count: generated files or a compiled config written there must not retrigger.
-      if (isDirectory(target.wit)) watchOne(target.wit, true, (changed) => WIT_INPUT.test(changed));
-      else watchOne(dirname(target.wit), false, (changed) => changed === target.wit);
     }
-    for (const file of options.extraFiles) watchOne(dirname(file), false, (changed) => changed === resolve(file));
   };
 
   const run = async (trigger: string | null): Promise<void> => {
     if (closed) return;
+    let event: WatchEvent;
     try {
       lastTargets = await options.targets();
       const outcomes = await generateTargets(lastTargets);
       outputs = new Set(outcomes.map((o) => o.path));
-      options.onEvent({ kind: 'generated', outcomes, trigger });
+      event = { kind: 'generated', outcomes, trigger };
     } catch (error) {
-      options.onEvent({ kind: 'failed', error, trigger });
+      event = { kind: 'failed', error, trigger };
     }
+    // Watching first, then reporting: whoever reacts to the report sees a watcher in place.
     if (!closed) startWatching();
+    options.onEvent(event);
   };
 
   await run(null);
