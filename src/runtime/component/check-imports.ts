@@ -9,7 +9,7 @@
  * constructor function with methods on its prototype); instance methods are
  * looked up on its prototype chain, statics on the class itself.
  */
-import { hostShape, type ShapeFunction, type ShapeGroup, type ShapeResource } from '../../abi/host-shape.js';
+import { hostShape, type HostShape, type ShapeFunction, type ShapeGroup, type ShapeResource } from '../../abi/host-shape.js';
 import { renderWitSignature } from '../../abi/lift-lower/wit-text.js';
 import type { Resolve, WorldId } from '../../wit/model.js';
 
@@ -62,6 +62,8 @@ export interface CheckImportsOptions {
    * `wasi:cli/stdout@0.2.0`): not missing when absent from `imports`.
    */
   readonly provided?: ReadonlySet<string>;
+  /** The world's host shape when the caller has it already (a compiled component does): saves rebuilding it. */
+  readonly shape?: HostShape;
 }
 
 /** Throws `ImportsError` listing every problem of `imports` for world `worldId`; returns when there is none. */
@@ -82,7 +84,7 @@ export function importProblems(
   imports: unknown,
   options: CheckImportsOptions = {},
 ): ImportProblem[] {
-  const shape = hostShape(resolve, worldId);
+  const shape = options.shape ?? hostShape(resolve, worldId);
   const provided = options.provided ?? new Set<string>();
   const root = shape.root.imports;
   const needed = shape.imports.filter((g) => !provided.has(g.witName) && (g.functions.length > 0 || g.resources.length > 0));
@@ -143,10 +145,12 @@ function checkFunction(
   path: string,
   problems: ImportProblem[],
 ): void {
+  if (typeof value === 'function') return;
+  // Rendered only for a problem: the check runs on every instantiation.
   const expected = renderWitSignature(resolve, fn.func);
   if (value === undefined) {
     problems.push({ path, kind: 'missing', expected, found: 'nothing' });
-  } else if (typeof value !== 'function') {
+  } else {
     problems.push({ path, kind: 'wrong-kind', expected: `a function for ${expected}`, found: describeFound(value) });
   }
 }

@@ -32,6 +32,7 @@ import { WitError } from '../../wit/errors.js';
 import type { Func, Resolve, TypeId, WorldId } from '../../wit/model.js';
 import type { WasmModule } from '../core/wasm-api.js';
 import { ComponentInputError, UnsupportedComponent } from './errors.js';
+import { startOnlyModule, type StartOnlyModule } from './start-only.js';
 import { wasm } from './wasm.js';
 
 /** A resource type of the component's world, as the runtime tracks it. */
@@ -88,6 +89,8 @@ export interface ComponentPlan {
   readonly worldId: WorldId;
   readonly shape: HostShape;
   readonly modules: readonly WasmModule[];
+  /** Per module: its start-only form when it defines nothing (start-only.ts), else null. */
+  readonly startOnly: readonly (StartOnlyModule | null)[];
   readonly coreInstances: readonly CoreInstanceDef[];
   readonly coreFuncs: readonly CoreFuncPlan[];
   readonly coreMemories: readonly CoreItemDef[];
@@ -142,6 +145,7 @@ class Planner {
       worldId: this.worldId,
       shape: this.shape,
       modules: parsed.modules.map((m) => this.compileModule(m)),
+      startOnly: parsed.modules.map((m) => startOnlyModule(m)),
       coreInstances: parsed.coreInstances,
       coreFuncs,
       coreMemories: parsed.coreMemories,

@@ -97,7 +97,7 @@ export class CompiledComponent {
     // A component importing nothing (or only WASI) may be given no imports object at all.
     const given = (typeof imports === 'object' && imports !== null ? imports : {}) as Record<string, unknown>;
     const wasiNames = plan.importNames.filter((n) => !(n in given) && isServedWasiImport(n));
-    checkImports(plan.resolve, plan.worldId, imports ?? undefined, { provided: new Set(wasiNames) });
+    checkImports(plan.resolve, plan.worldId, imports ?? undefined, { provided: new Set(wasiNames), shape: plan.shape });
     const all = wasiNames.length === 0 ? given : { ...given, ...wasiImportsFor(wasiNames, options.wasi ?? {}) };
     return tag(new ComponentInstance(plan, all).run(), { engine: 'witgen', reason: null });
   }

@@ -28,6 +28,7 @@ import type { ComponentPlan, CoreFuncPlan, ExportPlan, HostRef, ResourcePlan } f
 import type { CoreItemDef } from '../../binary/component-reader.js';
 import { ComponentInputError, ComponentTrap, InstancePoisoned, ReentranceError, ResourceError } from './errors.js';
 import { HandleTable, SLOT, guestSlot, handleHooks, type GuestObject, type GuestSlot, type HandleEntry, type HandleOwner } from './handles.js';
+import type { StartOnlyModule } from './start-only.js';
 import { isWasmTrap, wasm } from './wasm.js';
 
 type AnyFunction = (...args: unknown[]) => unknown;
@@ -136,6 +137,25 @@ function catcher(arity: number): (st: CallState, inner: AnyFunction) => AnyFunct
   return factory;
 }
 
+/** The exports of a module that defines nothing. */
+const NO_EXPORTS: Readonly<Record<string, unknown>> = Object.freeze({});
+
+/**
+ * Instantiates a start-only module by calling its start import; false (and
+ * nothing called) when an import is not a function, so that V8's own
+ * instantiation reports the link error.
+ */
+function runStartOnly(module: StartOnlyModule, importObject: WasmImports): boolean {
+  for (const { module: from, name } of module.imports) {
+    if (typeof importObject[from]?.[name] !== 'function') return false;
+  }
+  if (module.start !== null) {
+    const start = module.imports[module.start] as StartOnlyModule['imports'][number];
+    (importObject[start.module]?.[start.name] as () => unknown)();
+  }
+  return true;
+}
+
 /** Memory for canonical functions without a `memory` option (they move no data through memory). */
 const NO_MEMORY = { buffer: new ArrayBuffer(0) };
 
@@ -171,14 +191,15 @@ export class ComponentInstance implements HandleOwner {
         for (const arg of def.args) importObject[arg.name] = this.coreInstance(arg.instance) as Record<string, unknown>;
         const module = plan.modules[def.module];
         if (module === undefined) throw new ComponentInputError('COMPONENT_MALFORMED', `core module ${def.module} does not exist`);
-        let instance;
+        const startOnly = plan.startOnly[def.module] ?? null;
+        let exports: Readonly<Record<string, unknown>>;
         try {
-          instance = new wasm.Instance(module, importObject);
+          exports = startOnly !== null && runStartOnly(startOnly, importObject) ? NO_EXPORTS : new wasm.Instance(module, importObject).exports;
         } catch (error) {
           if (isWasmTrap(error)) throw new ComponentTrap('(start)', error);
           throw error;
         }
-        this.coreInstances.push(instance.exports);
+        this.coreInstances.push(exports);
       } else {
         const exports: Record<string, unknown> = {};
         for (const e of def.exports) exports[e.name] = this.coreItem(e.sort, e.index);
