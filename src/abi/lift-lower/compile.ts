@@ -59,10 +59,16 @@ interface Compiled<T> {
  */
 type Explain = (error: unknown, values: unknown) => unknown;
 
+/** Makes each compilation's function text unique (see `build`). */
+let compilations = 0;
+
 function build<T>(name: string, encoding: StringEncoding, helpers: string, body: string, explain: Explain): Compiled<T> {
   const source = `'use strict';\nconst FN = ${JSON.stringify(name)};\nconst ENC = ${JSON.stringify(encoding)};\n${helpers}\n${body}`;
   // The source is generated from the type plan only; no user text is spliced in unquoted.
-  const factory = new Function('rt', 'callContext', 'explain', source) as (
+  // The serial comment: V8 caches dynamic functions by text and lets closures of equal text share
+  // type feedback, so two same-shaped functions (two components, two instances' worth of `core`
+  // targets) would make each other's call sites polymorphic. The returned `source` stays deterministic.
+  const factory = new Function('rt', 'callContext', 'explain', `${source}\n// compilation ${++compilations}`) as (
     r: typeof rt,
     c: typeof callContext,
     e: Explain,

@@ -93,16 +93,34 @@ export class CallState {
   }
 }
 
-const guardFactories = new Map<number, (st: CallState, label: string, inner: AnyFunction) => AnyFunction>();
+type GuardFactory = (st: CallState, label: string, inner: AnyFunction) => AnyFunction;
+type CatcherFactory = (st: CallState, inner: AnyFunction) => AnyFunction;
+
+/** Factories by export / lowered import of a compiled component (weak: they go with the plan). */
+const guardFactories = new WeakMap<ExportPlan, GuardFactory>();
+const catcherFactories = new WeakMap<CoreFuncPlan, CatcherFactory>();
+let factorySerial = 0;
 
 /**
- * The export wrapper enforcing poison and may_enter, specialized per arity
- * (no rest parameters on the hot path).
+ * `new Function` of `source`, made distinct by a serial comment. V8 caches
+ * dynamic functions by source text and hands out closures that SHARE type
+ * feedback: one wrapper source for every export of an arity made each
+ * wrapper's inner call site polymorphic (all exports, all components), and
+ * calls were inlined or not depending on what ran first. One source per
+ * export keeps every call site monomorphic (per compiled component).
  */
-function guard(arity: number): (st: CallState, label: string, inner: AnyFunction) => AnyFunction {
-  let factory = guardFactories.get(arity);
+function distinctFunction<T>(params: readonly string[], source: string): T {
+  return new Function(...params, `// witgen wrapper ${++factorySerial}\n${source}`) as T;
+}
+
+/**
+ * The export wrapper enforcing poison and may_enter, one per export of a
+ * compiled component (no rest parameters on the hot path).
+ */
+function guard(exp: ExportPlan): GuardFactory {
+  let factory = guardFactories.get(exp);
   if (factory === undefined) {
-    const params = Array.from({ length: arity }, (_, i) => `a${i}`).join(', ');
+    const params = Array.from({ length: exp.func.params.length }, (_, i) => `a${i}`).join(', ');
     // One field test on entry: a poisoned instance keeps `active` set for good (see CallState.failed).
     const source = `return function guarded(${params}) {
   if (st.active !== null) st.refuse(label);
@@ -114,25 +132,23 @@ function guard(arity: number): (st: CallState, label: string, inner: AnyFunction
   if (st.lent.length !== 0) st.endBorrows();
   return r;
 };`;
-    factory = new Function('st', 'label', 'inner', source) as (st: CallState, label: string, inner: AnyFunction) => AnyFunction;
-    guardFactories.set(arity, factory);
+    factory = distinctFunction<GuardFactory>(['st', 'label', 'inner'], source);
+    guardFactories.set(exp, factory);
   }
   return factory;
 }
 
-const catcherFactories = new Map<number, (st: CallState, inner: AnyFunction) => AnyFunction>();
-
 /** The core function given to the guest for a lowered import: records errors that unwind through the guest. */
-function catcher(arity: number): (st: CallState, inner: AnyFunction) => AnyFunction {
-  let factory = catcherFactories.get(arity);
+function catcher(def: CoreFuncPlan, arity: number): CatcherFactory {
+  let factory = catcherFactories.get(def);
   if (factory === undefined) {
     const params = Array.from({ length: arity }, (_, i) => `c${i}`).join(', ');
     const source = `return function lowered(${params}) {
   try { return inner(${params}); }
   catch (e) { st.unwound = e; throw e; }
 };`;
-    factory = new Function('st', 'inner', source) as (st: CallState, inner: AnyFunction) => AnyFunction;
-    catcherFactories.set(arity, factory);
+    factory = distinctFunction<CatcherFactory>(['st', 'inner'], source);
+    catcherFactories.set(def, factory);
   }
   return factory;
 }
@@ -268,7 +284,7 @@ export class ComponentInstance implements HandleOwner {
       case 'lower': {
         const host = this.hostFunction(def.host, def.label);
         const core = def.binder(this.abi(def.memory, def.realloc), host);
-        return catcher(core.length)(this.state, core as AnyFunction);
+        return catcher(def, core.length)(this.state, core as AnyFunction);
       }
       case 'resource.new': {
         const resource = def.resource;
@@ -423,7 +439,7 @@ export class ComponentInstance implements HandleOwner {
     const core = this.coreItem('func', exp.coreFunc) as CoreFunction;
     const postReturn = exp.postReturn === null ? undefined : (this.coreItem('func', exp.postReturn) as CoreFunction);
     const inner = exp.binder(this.abi(exp.memory, exp.realloc), core, postReturn) as AnyFunction;
-    return guard(exp.func.params.length)(this.state, exp.label, inner);
+    return guard(exp)(this.state, exp.label, inner);
   }
 
   /** The class of a guest resource's host objects; `new` calls the resource's constructor export. */
