@@ -33,6 +33,19 @@ export interface LiftLowerOptions extends FunctionAbiOptions {
   readonly resultErrors?: 'value' | 'throw';
 }
 
+export interface ExportCallOptions extends LiftLowerOptions {
+  /**
+   * Leave the bad-argument explanation to the caller: the bound function has
+   * no try/catch of its own (one costs V8 several ns per call around a wasm
+   * call), and the caller, which wraps every call in its own try/catch
+   * anyway, passes what it catches through `explain(error, args)`.
+   */
+  readonly explainInCaller?: boolean;
+}
+
+/** Turns a bare `invalid-value` trap of an export call into one naming the argument; other errors come back as they are. */
+export type ExplainArguments = (error: unknown, args: readonly unknown[]) => unknown;
+
 /** Whether `func`'s result is a `result<...>` mapped to exceptions under `options`. */
 function throwsResult(resolve: Resolve, func: Func, options: LiftLowerOptions): boolean {
   if (options.resultErrors !== 'throw' || func.result === null) return false;
@@ -149,8 +162,8 @@ function args(prefix: string, count: number): string[] {
 export function compileExportCall(
   resolve: Resolve,
   func: Func,
-  options: LiftLowerOptions = {},
-): Compiled<ExportBinder> {
+  options: ExportCallOptions = {},
+): Compiled<ExportBinder> & { readonly explain: ExplainArguments } {
   const abi = syncAbi(resolve, func, 'lift', options);
   const em = new Emitter();
   const context = contextPrologue(needsContext(resolve, func, abi.paramsIndirect || abi.resultsIndirect));
@@ -192,11 +205,11 @@ export function compileExportCall(
     }
   }
   // Only arguments can be bad host values here; a function without any needs no catch.
-  const full = func.params.length > 0 ? explained(body, `[${jsArgs.join(', ')}]`) : body;
+  const full = func.params.length > 0 && options.explainInCaller !== true ? explained(body, `[${jsArgs.join(', ')}]`) : body;
   const source = `return function bind(instance, core, postReturn) {\n${context.bind}\nreturn function ${jsIdent(func.name)}(${jsArgs.join(', ')}) {\n${full.join('\n')}\n};\n};`;
-  const explain: Explain = (error, values) =>
-    explainTrap(resolve, func, error, { direction: 'arguments', values: values as unknown[] });
-  return build<ExportBinder>(func.name, options.encoding ?? 'utf8', em.helperSource, source, explain);
+  const explain: ExplainArguments = (error, values) => explainTrap(resolve, func, error, { direction: 'arguments', values });
+  const compiled = build<ExportBinder>(func.name, options.encoding ?? 'utf8', em.helperSource, source, (e, v) => explain(e, v as unknown[]));
+  return { ...compiled, explain };
 }
 
 /** Core → host import: lift the arguments, call the host, lower the result. */

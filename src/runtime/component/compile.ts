@@ -12,6 +12,7 @@ import { hostShape, type HostShape, type ShapeGroup } from '../../abi/host-shape
 import {
   compileExportCall,
   compileImportTrampoline,
+  type ExplainArguments,
   type ExportBinder,
   type ImportBinder,
 } from '../../abi/lift-lower/compile.js';
@@ -78,6 +79,8 @@ export interface ExportPlan {
   readonly jsName: string;
   readonly func: Func;
   readonly binder: ExportBinder;
+  /** Names the bad argument in an `invalid-value` trap the binder's function threw (it has no try/catch of its own). */
+  readonly explain: ExplainArguments;
   readonly coreFunc: number;
   readonly postReturn: number | null;
   readonly memory: number | null;
@@ -349,13 +352,15 @@ class Planner {
       const def = parsed.funcs[funcIndex];
       if (def?.kind !== 'lift') throw new UnsupportedComponent(`export \`${label}\` is not a function the component lifts`);
       const options = def.options;
-      const binder = this.compile(() => compileExportCall(this.resolve, func, { encoding: options.encoding, resultErrors: 'throw' }).value);
+      // The export guard (instance.ts) catches every call anyway: it explains bad arguments itself.
+      const compiled = this.compile(() => compileExportCall(this.resolve, func, { encoding: options.encoding, resultErrors: 'throw', explainInCaller: true }));
       out.push({
         label,
         key,
         jsName,
         func,
-        binder,
+        binder: compiled.value,
+        explain: compiled.explain,
         coreFunc: def.coreFunc,
         postReturn: options.postReturn,
         memory: options.memory,

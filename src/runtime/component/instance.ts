@@ -22,7 +22,7 @@
  */
 import type { AbiInstance, HandleHooks } from '../../abi/lift-lower/runtime.js';
 import { AbiTrap } from '../../abi/lift-lower/trap.js';
-import type { CoreFunction } from '../../abi/lift-lower/compile.js';
+import type { CoreFunction, ExplainArguments } from '../../abi/lift-lower/compile.js';
 import type { WasmImports } from '../core/wasm-api.js';
 import type { ComponentPlan, CoreFuncPlan, ExportPlan, HostRef, ResourcePlan } from './compile.js';
 import type { CoreItemDef } from '../../binary/component-reader.js';
@@ -93,7 +93,7 @@ export class CallState {
   }
 }
 
-type GuardFactory = (st: CallState, label: string, inner: AnyFunction) => AnyFunction;
+type GuardFactory = (st: CallState, label: string, inner: AnyFunction, explain: ExplainArguments) => AnyFunction;
 type CatcherFactory = (st: CallState, inner: AnyFunction) => AnyFunction;
 
 /** Factories by export / lowered import of a compiled component (weak: they go with the plan). */
@@ -114,7 +114,8 @@ function distinctFunction<T>(params: readonly string[], source: string): T {
 }
 
 /**
- * The export wrapper enforcing poison and may_enter, one per export of a
+ * The export wrapper enforcing poison and may_enter and naming bad
+ * arguments (`explain`; the bound function has no try/catch), one per export of a
  * compiled component (no rest parameters on the hot path).
  */
 function guard(exp: ExportPlan): GuardFactory {
@@ -127,12 +128,12 @@ function guard(exp: ExportPlan): GuardFactory {
   st.active = label;
   let r;
   try { r = inner(${params}); }
-  catch (e) { throw st.failed(label, e); }
+  catch (e) { throw st.failed(label, explain(e, [${params}])); }
   st.active = null;
   if (st.lent.length !== 0) st.endBorrows();
   return r;
 };`;
-    factory = distinctFunction<GuardFactory>(['st', 'label', 'inner'], source);
+    factory = distinctFunction<GuardFactory>(['st', 'label', 'inner', 'explain'], source);
     guardFactories.set(exp, factory);
   }
   return factory;
@@ -439,7 +440,7 @@ export class ComponentInstance implements HandleOwner {
     const core = this.coreItem('func', exp.coreFunc) as CoreFunction;
     const postReturn = exp.postReturn === null ? undefined : (this.coreItem('func', exp.postReturn) as CoreFunction);
     const inner = exp.binder(this.abi(exp.memory, exp.realloc), core, postReturn) as AnyFunction;
-    return guard(exp)(this.state, exp.label, inner);
+    return guard(exp)(this.state, exp.label, inner, exp.explain);
   }
 
   /** The class of a guest resource's host objects; `new` calls the resource's constructor export. */
