@@ -9,7 +9,11 @@
  * functions, tables, memories, globals, segments or exports): the only
  * observable things instantiation does are the import link check (the
  * runtime checks that every import is a function, and instantiates for real
- * otherwise, so errors stay V8's) and running the start function.
+ * otherwise, so errors stay V8's) and running the start function. One link
+ * check is not repeated: whether a wasm function given for an import has the
+ * imported signature (the JS API cannot tell); components are validated for
+ * that when they are made (`wasm-tools component new`), and the start
+ * function's own type is `[] -> []` by module validation.
  */
 import { BinaryError, ByteReader, readCoreModule } from '../../binary/reader.js';
 
