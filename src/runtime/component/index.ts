@@ -60,7 +60,12 @@ export class CompiledComponent {
     /** null when the fallback runs the component. */
     private readonly plan: ComponentPlan | null,
     readonly fallbackReason: string | null,
-  ) {}
+  ) {
+    this.servedWasi = plan === null ? [] : plan.importNames.filter(isServedWasiImport);
+  }
+
+  /** The component's imports that the runtime can serve (WASI 0.2), found once rather than per instance. */
+  private readonly servedWasi: readonly string[];
 
   /** `witgen` (this runtime runs it) or `jco` (the fallback transpile runs it). */
   get engine(): 'witgen' | 'jco' {
@@ -96,7 +101,7 @@ export class CompiledComponent {
     if (plan === null) throw new UnsupportedComponent(this.fallbackReason ?? 'unknown reason');
     // A component importing nothing (or only WASI) may be given no imports object at all.
     const given = (typeof imports === 'object' && imports !== null ? imports : {}) as Record<string, unknown>;
-    const wasiNames = plan.importNames.filter((n) => !(n in given) && isServedWasiImport(n));
+    const wasiNames = this.servedWasi.filter((n) => !(n in given));
     checkImports(plan.resolve, plan.worldId, imports ?? undefined, { provided: new Set(wasiNames), shape: plan.shape });
     const all = wasiNames.length === 0 ? given : { ...given, ...wasiImportsFor(wasiNames, options.wasi ?? {}) };
     return tag(new ComponentInstance(plan, all).run(), { engine: 'witgen', reason: null });
