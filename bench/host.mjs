@@ -133,8 +133,10 @@ function median(values) {
 }
 
 /** A fresh loop per (call, side): `new Function` gives each its own call sites and feedback. */
+let loopSerial = 0;
 function makeLoop() {
-  return new Function('f', 'k', 'let last; for (let i = 0; i < k; i++) last = f(); return last;');
+  // The serial comment matters: V8 caches `new Function` by source text, and closures of one text share type feedback.
+  return new Function('f', 'k', `/* loop ${++loopSerial} */ let last; for (let i = 0; i < k; i++) last = f(); return last;`);
 }
 
 /** Batch size for about BATCH_MS per batch, after WARMUP_MS of warm-up. */
@@ -298,7 +300,7 @@ const DATA = { ECHO_16, ECHO_4K, ITEMS, ITEMS_TYPED };
  * every side's call site polymorphic (lean, jco and witgen objects at once).
  */
 function makeCall(expr, g) {
-  return new Function('g', 'D', `return () => ${expr};`)(g, DATA);
+  return new Function('g', 'D', `/* call ${++loopSerial} */ return () => ${expr};`)(g, DATA);
 }
 
 function sameValue(a, b) {
