@@ -9,6 +9,7 @@
  */
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { arbitraries, camel, KINDS, text, u32 } from '../runtime/component/kinds-host.js';
 import { readGuest, transpileComponent, type ImportObject, type TranspiledComponent } from './jco-host.js';
 
 type Exports = Record<string, (...args: unknown[]) => unknown>;
@@ -24,11 +25,6 @@ interface Instance {
   /** Sinks the guest opened: name and written texts. */
   readonly sinks: { name: string; texts: string[] }[];
 }
-
-const KINDS = [
-  'bool', 'u8', 's8', 'u16', 's16', 'u32', 's32', 'u64', 's64', 'f32', 'f64', 'char',
-  'string', 'bytes', 'strings', 'rec', 'var', 'color', 'perms', 'opt', 'optopt', 'tup',
-] as const;
 
 /** jco maps `result<T, E>` on a function result to "return T or throw with the E payload". */
 function resultPassThrough(value: { tag: 'ok' | 'err'; val: unknown }): unknown {
@@ -72,58 +68,6 @@ async function instantiate(component: TranspiledComponent): Promise<Instance> {
   for (const name of component.imports) if (name.endsWith('/types')) imports[name] = {};
   const root = await component.instantiate(imports);
   return { exports: root as Exports, counters: root['counters'] as Instance['counters'], received, sinks };
-}
-
-const u8 = fc.integer({ min: 0, max: 0xff });
-const s8 = fc.integer({ min: -0x80, max: 0x7f });
-const u32 = fc.integer({ min: 0, max: 0xffff_ffff });
-const f32 = fc.float();
-const text = fc.string({ unit: 'binary', maxLength: 40 });
-
-function arbitraries(str: fc.Arbitrary<string>): Record<(typeof KINDS)[number], fc.Arbitrary<unknown>> {
-  return {
-    bool: fc.boolean(),
-    u8,
-    s8,
-    u16: fc.integer({ min: 0, max: 0xffff }),
-    s16: fc.integer({ min: -0x8000, max: 0x7fff }),
-    u32,
-    s32: fc.integer({ min: -0x8000_0000, max: 0x7fff_ffff }),
-    u64: fc.bigInt({ min: 0n, max: 2n ** 64n - 1n }),
-    s64: fc.bigInt({ min: -(2n ** 63n), max: 2n ** 63n - 1n }),
-    f32,
-    f64: fc.double(),
-    char: fc.string({ unit: 'binary', minLength: 1, maxLength: 1 }),
-    string: str,
-    bytes: fc.uint8Array({ maxLength: 64 }),
-    strings: fc.array(str, { maxLength: 6 }),
-    rec: fc.record({
-      a: u8,
-      b: fc.bigInt({ min: 0n, max: 2n ** 64n - 1n }),
-      c: str,
-      d: fc.array(fc.integer({ min: 0, max: 0xffff }), { maxLength: 8 }).map((xs) => new Uint16Array(xs)),
-      e: fc.tuple(s8, f32),
-    }),
-    var: fc.oneof(
-      fc.constant({ tag: 'empty' }),
-      fc.record({ tag: fc.constant('int'), val: fc.bigInt({ min: -(2n ** 63n), max: 2n ** 63n - 1n }) }),
-      fc.record({ tag: fc.constant('text'), val: str }),
-      fc.record({ tag: fc.constant('pair'), val: fc.tuple(u8, u32) }),
-      fc.record({ tag: fc.constant('fl'), val: f32 }),
-    ),
-    color: fc.constantFrom('red', 'green', 'blue'),
-    perms: fc.record({ read: fc.boolean(), write: fc.boolean(), exec: fc.boolean() }),
-    opt: fc.option(str, { nil: undefined }),
-    optopt: fc.oneof(
-      fc.constant({ tag: 'none' }),
-      fc.record({ tag: fc.constant('some'), val: fc.option(u32, { nil: undefined }) }),
-    ),
-    tup: fc.tuple(u8, str, fc.double()),
-  };
-}
-
-function camel(name: string): string {
-  return name.replace(/-([a-z0-9])/g, (_, c: string) => c.toUpperCase());
 }
 
 const RUNS = 40;

@@ -70,7 +70,7 @@ export function kindsHost(pkg: string, importNames: readonly string[]): KindsHos
 
 const u8 = fc.integer({ min: 0, max: 0xff });
 const s8 = fc.integer({ min: -0x80, max: 0x7f });
-const u32 = fc.integer({ min: 0, max: 0xffff_ffff });
+export const u32 = fc.integer({ min: 0, max: 0xffff_ffff });
 const f32 = fc.float();
 
 /** Random values of every kind, with `str` for strings. */
