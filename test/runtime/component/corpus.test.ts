@@ -5,7 +5,8 @@
  * of each world is made a component with `buildComponent`, then witgen's
  * runtime must plan it itself (no fallback), decode the same host shape as
  * the world's (imports of interfaces the component does not use are left out
- * by wit-component), and instantiate it with stub imports.
+ * by wit-component), and instantiate it with host imports of that shape
+ * (the dummy modules never call them: the test is about wiring, not values).
  */
 import path from 'node:path';
 import { componentEmbed } from '@bytecodealliance/jco';
@@ -70,7 +71,7 @@ describe('conformance worlds as components', () => {
     const world = compiled.world;
     if (world === null) throw new Error('no world');
     expect(summary(world.shape)).toEqual(summary(hostShape(loaded.resolve, worldId)));
-    // Stub imports in the decoded shape: functions and classes.
+    // Host imports in the decoded shape (functions and classes); the dummy module never calls them.
     const imports: Record<string, unknown> = {};
     const fill = (target: Record<string, unknown>, group: ShapeGroup) => {
       for (const f of group.functions) target[f.jsName] = () => undefined;
