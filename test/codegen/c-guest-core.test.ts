@@ -9,7 +9,6 @@
  *
  * Skipped only when clang cannot build wasm32-wasi reactors (reason in the name).
  */
-import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -18,26 +17,14 @@ import fc from 'fast-check';
 import { afterAll, describe, expect, it } from 'vitest';
 import { generateCGuest } from '../../src/codegen/c-guest/index.js';
 import { loadWit, selectWorld } from '../../src/wit/load.js';
+import { clangWasm as clang, reactorToolchainProblem } from '../helpers/wasm-clang.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const fixtures = path.resolve(here, '../fixtures/c-guest');
 const scratch = mkdtempSync(path.join(os.tmpdir(), 'witgen-c-core-'));
 afterAll(() => rmSync(scratch, { recursive: true, force: true }));
-const CLANG = process.env['CLANG'] ?? 'clang';
 
-function clang(args: readonly string[]): string | null {
-  try {
-    execFileSync(CLANG, ['--target=wasm32-wasi', ...args], { stdio: 'pipe' });
-    return null;
-  } catch (error) {
-    return (error as { stderr?: Buffer }).stderr?.toString() ?? String(error);
-  }
-}
-
-const probe = path.join(scratch, 'probe.c');
-writeFileSync(probe, '#include <stdlib.h>\nvoid *probe(int n) { return malloc((size_t) n); }\n');
-const probeError = clang(['-mexec-model=reactor', '-Wl,--no-entry', probe, '-o', path.join(scratch, 'probe.wasm')]);
-const problem = probeError === null ? null : `clang cannot build wasm32-wasi reactors here: ${probeError.split('\n')[0] ?? ''}`;
+const problem = reactorToolchainProblem(scratch);
 
 interface Exports {
   memory: { buffer: ArrayBuffer };

@@ -9,7 +9,6 @@
  *
  * Skipped only when clang cannot build wasm32-wasi reactors (reason in the name).
  */
-import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -19,30 +18,14 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { generateCGuest } from '../../src/codegen/c-guest/index.js';
 import { loadWit, selectWorld } from '../../src/wit/load.js';
 import { transpileComponent, wasiImports, type TranspiledComponent } from '../guests/jco-host.js';
+import { clangWasm as clang, reactorToolchainProblem } from '../helpers/wasm-clang.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const fixtures = path.resolve(here, '../fixtures/c-guest');
 const witPath = path.join(fixtures, 'roundtrip.wit');
 const scratch = mkdtempSync(path.join(os.tmpdir(), 'witgen-c-roundtrip-'));
-const CLANG = process.env['CLANG'] ?? 'clang';
 
-function clang(args: readonly string[]): string | null {
-  try {
-    execFileSync(CLANG, ['--target=wasm32-wasi', ...args], { stdio: 'pipe' });
-    return null;
-  } catch (error) {
-    return (error as { stderr?: Buffer }).stderr?.toString() ?? String(error);
-  }
-}
-
-function toolchainProblem(): string | null {
-  const probe = path.join(scratch, 'probe.c');
-  writeFileSync(probe, '#include <stdio.h>\nint probe(int n) { return printf("%d", n); }\n');
-  const stderr = clang(['-mexec-model=reactor', '-Wl,--no-entry', probe, '-o', path.join(scratch, 'probe.wasm')]);
-  return stderr === null ? null : `clang cannot build wasm32-wasi reactors here: ${stderr.split('\n')[0] ?? ''}`;
-}
-
-const problem = toolchainProblem();
+const problem = reactorToolchainProblem(scratch);
 
 type Values = Record<string, (...args: unknown[]) => unknown>;
 interface Counter {
