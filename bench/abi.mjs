@@ -99,32 +99,42 @@ world bench { export payloads; }
 `);
 const iface = loaded.resolve.interfaces.find((i) => i.name === 'payloads');
 
-/** What the fake guest and host saw last (read back so no work is dead). */
-let coreLength = 0;
-let hostValue = null;
+// V8 caches `new Function` by source text and closures made from one text
+// (or one literal) share type feedback, so a call site shared by several
+// operations turns polymorphic and the ratios depend on which row ran first.
+// Every operation and every timing loop is therefore compiled from its own
+// text (a serial number in a comment), as in bench/host.mjs.
+let serial = 0;
+
+/** `() => expr` with `names` bound to `values`, compiled from text no other operation shares. */
+function operation(expr, bindings) {
+  const names = Object.keys(bindings);
+  return new Function(...names, `/* operation ${++serial} */ return () => ${expr};`)(...Object.values(bindings));
+}
+
+/** A timing loop of its own: `loop(op, count)` calls `op` count times. */
+function makeLoop() {
+  return new Function('op', 'count', `/* loop ${++serial} */ let x = 0; for (let i = 0; i < count; i++) x ^= op(); return x;`);
+}
 
 /**
- * `lower(value)`: the export adapter of `name`, calling a no-op core function.
- * `lift(ptr, len)`: the import trampoline of `name`, as the guest calls it.
+ * `lower`: the export adapter of `name`, calling a no-op core function that
+ * keeps the length it was given in `seen.length`.
+ * `lift`: the import trampoline of `name`, as the guest calls it, whose host
+ * function keeps the value's length in `seen.length`.
  */
 function adapters(name) {
   const func = iface.functions.get(name);
-  const lower = compileExportCall(loaded.resolve, func).value(abiInstance, (_ptr, len) => {
-    coreLength = len;
-  });
-  const lift = compileImportTrampoline(loaded.resolve, func).value(abiInstance, (value) => {
-    hostValue = value;
-  });
-  return {
-    lower: (value) => {
-      lower(value);
-      return coreLength;
-    },
-    lift: (ptr, len) => {
-      lift(ptr, len);
-      return hostValue.length;
-    },
-  };
+  const seen = { length: 0 };
+  const lower = compileExportCall(loaded.resolve, func).value(
+    abiInstance,
+    new Function('seen', `/* core ${++serial} */ return (_ptr, len) => { seen.length = len; };`)(seen),
+  );
+  const lift = compileImportTrampoline(loaded.resolve, func).value(
+    abiInstance,
+    new Function('seen', `/* host ${++serial} */ return (value) => { seen.length = value.length; };`)(seen),
+  );
+  return { lower, lift, seen };
 }
 const text = adapters('text');
 const bytes = adapters('bytes');
@@ -141,11 +151,11 @@ function median(values) {
 /** Keeps results observable so the JIT cannot drop the work. */
 let blackhole = 0;
 
-/** ns/op of one batch of `count` calls of `op`, from a freshly reset heap. */
-function batch(op, count) {
+/** ns/op of one batch of `count` calls of `op` in `loop`, from a freshly reset heap. */
+function batch(loop, op, count) {
   reset();
   const start = process.hrtime.bigint();
-  for (let i = 0; i < count; i++) blackhole ^= op();
+  blackhole ^= loop(op, count);
   return Number(process.hrtime.bigint() - start) / count;
 }
 
@@ -156,14 +166,15 @@ function batch(op, count) {
 function compare(ours, theirs, theirsAlloc, bytesPerOp) {
   const count = Math.max(1, Math.min(2000, Math.floor(BATCH_BYTES / (bytesPerOp * 3 + 64))));
   const sides = theirsAlloc === null ? [ours, theirs] : [ours, theirs, theirsAlloc];
+  const loops = sides.map(makeLoop);
   const until = performance.now() + WARMUP_MS;
-  while (performance.now() < until) for (const side of sides) batch(side, count);
+  while (performance.now() < until) sides.forEach((side, j) => batch(loops[j], side, count));
   const rounds = [];
   for (let r = 0; r < ROUNDS; r++) {
     const times = sides.map(() => []);
     const ratios = sides.map(() => []);
     for (let i = 0; i < BATCHES; i++) {
-      const t = sides.map((side) => batch(side, count));
+      const t = sides.map((side, j) => batch(loops[j], side, count));
       t.forEach((x, j) => {
         times[j].push(x);
         ratios[j].push(t[0] / x);
@@ -236,20 +247,31 @@ for (const size of SIZES) {
       `lower string (${kind})`,
       length,
       'encodeInto',
-      () => text.lower(value),
-      () => encoder.encodeInto(value, memU8.subarray(SCRATCH, SCRATCH + worst)).written,
-      () => {
-        const ptr = realloc(0, 0, 1, worst);
-        return encoder.encodeInto(value, memU8.subarray(ptr, ptr + worst)).written;
-      },
+      operation('(lower(value), seen.length)', { lower: text.lower, seen: text.seen, value }),
+      operation('encoder.encodeInto(value, memU8.subarray(SCRATCH, SCRATCH + worst)).written', {
+        encoder,
+        memU8,
+        SCRATCH,
+        worst,
+        value,
+      }),
+      // `at` is a variable of the closure, set from realloc's result.
+      operation('encoder.encodeInto(value, memU8.subarray((at = realloc(0, 0, 1, worst)), at + worst)).written', {
+        encoder,
+        memU8,
+        realloc,
+        worst,
+        value,
+        at: 0,
+      }),
     );
     memU8.set(encoder.encode(value), SCRATCH);
     add(
       `lift string (${kind})`,
       length,
       'TextDecoder.decode',
-      () => text.lift(SCRATCH, length),
-      () => decoder.decode(memU8.subarray(SCRATCH, SCRATCH + length)).length,
+      operation('(lift(SCRATCH, length), seen.length)', { lift: text.lift, seen: text.seen, SCRATCH, length }),
+      operation('decoder.decode(memU8.subarray(SCRATCH, SCRATCH + length)).length', { decoder, memU8, SCRATCH, length }),
     );
   }
 }
@@ -273,15 +295,16 @@ for (const size of LIST_SIZES) {
         `lower list<${element}> (${input})`,
         size,
         `${View.name}.set`,
-        () => list.lower(value),
-        () => {
-          view.set(value, SCRATCH / View.BYTES_PER_ELEMENT);
-          return 0;
-        },
-        () => {
-          view.set(value, realloc(0, 0, View.BYTES_PER_ELEMENT, size) / View.BYTES_PER_ELEMENT);
-          return 0;
-        },
+        operation('(lower(value), seen.length)', { lower: list.lower, seen: list.seen, value }),
+        operation('(view.set(value, at), 0)', { view, value, at: SCRATCH / View.BYTES_PER_ELEMENT }),
+        operation('(view.set(value, realloc(0, 0, width, size) >>> shift), 0)', {
+          view,
+          value,
+          realloc,
+          width: View.BYTES_PER_ELEMENT,
+          size,
+          shift: Math.log2(View.BYTES_PER_ELEMENT),
+        }),
       );
     }
     view.set(typed, SCRATCH / View.BYTES_PER_ELEMENT);
@@ -289,8 +312,8 @@ for (const size of LIST_SIZES) {
       `lift list<${element}>`,
       size,
       `${View.name}.slice`,
-      () => list.lift(SCRATCH, count),
-      () => view.slice(SCRATCH / View.BYTES_PER_ELEMENT, SCRATCH / View.BYTES_PER_ELEMENT + count).length,
+      operation('(lift(SCRATCH, count), seen.length)', { lift: list.lift, seen: list.seen, SCRATCH, count }),
+      operation('view.slice(at, at + count).length', { view, at: SCRATCH / View.BYTES_PER_ELEMENT, count }),
     );
   }
 }

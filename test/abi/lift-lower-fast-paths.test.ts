@@ -126,3 +126,44 @@ describe('cached memory views', () => {
     expect(instance.memory.buffer.byteLength).toBeGreaterThan(65536);
   });
 });
+
+describe('lists from typed arrays of their element type', () => {
+  it('round-trip for every integer and float kind, including Int8Array into list<s8>', () => {
+    const cases: [PrimitiveName, ArrayLike<number | bigint>][] = [
+      ['u8', Uint8Array.from([0, 1, 255])],
+      ['s8', Int8Array.from([-128, -1, 0, 127])],
+      ['u16', Uint16Array.from([0, 65535])],
+      ['s16', Int16Array.from([-32768, 32767])],
+      ['u32', Uint32Array.from([0, 2 ** 32 - 1])],
+      ['s32', Int32Array.from([-(2 ** 31), 2 ** 31 - 1])],
+      ['u64', BigUint64Array.from([0n, 2n ** 64n - 1n])],
+      ['s64', BigInt64Array.from([-(2n ** 63n), 2n ** 63n - 1n])],
+      ['f32', Float32Array.from([1.5, -0])],
+      ['f64', Float64Array.from([Math.PI, -1e300])],
+    ];
+    for (const [element, value] of cases) expect(roundTrip(listOf(element), value)).toEqual(value);
+  });
+
+  it('renew the views when realloc grows memory for the first list of an instance', () => {
+    const instance = testInstance(1);
+    const bytes = Uint8Array.from({ length: 100_000 }, (_, i) => i & 0xff);
+    expect(roundTrip(listOf('u8'), bytes, instance)).toEqual(bytes);
+    const words = Uint32Array.from({ length: 30_000 }, (_, i) => i * 7);
+    expect(roundTrip(listOf('u32'), words, instance)).toEqual(words);
+    expect(instance.memory.buffer.byteLength).toBeGreaterThan(65536 * 2);
+  });
+
+  it('trap when realloc hands back a misaligned or out-of-bounds block', () => {
+    const misaligned = { ...testInstance(), realloc: () => 2 };
+    const trap = trapOf(() => listOf('u32').lowerFlat(misaligned, Uint32Array.from([1])));
+    expect(trap.reason).toBe('misaligned-pointer');
+    expect(trap.message).toContain('my-func');
+    const outside = { ...testInstance(), realloc: () => 65536 - 4 };
+    expect(trapOf(() => listOf('u8').lowerFlat(outside, new Uint8Array(8))).reason).toBe('out-of-bounds');
+  });
+
+  it('say which function needs a realloc when the instance has none', () => {
+    const { memory } = testInstance();
+    expect(() => listOf('u8').lowerFlat({ memory }, new Uint8Array(4))).toThrow(/`my-func` needs the instance's realloc/);
+  });
+});
