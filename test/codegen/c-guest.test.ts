@@ -56,6 +56,23 @@ describe('names', () => {
     expect(cParamName('ret')).toBe('ret_');
     expect(cParamName('value')).toBe('value');
   });
+
+  it('escapes `ret` and `err` in fields and cases too, as wit-bindgen does everywhere', () => {
+    expect(cIdent('ret')).toBe('ret_');
+    expect(cIdent('err')).toBe('err_');
+    const { h, c } = generateText(`package t:esc;
+world esc {
+  record r { ret: u32, err: string, ok: u8 }
+  variant v { ret(u32), err(string) }
+  export f: func(x: r, y: v) -> r;
+}`);
+    expect(flat(h)).toContain('typedef struct esc_r_t { uint32_t ret_; esc_string_t err_; uint8_t ok; } esc_r_t;');
+    expect(flat(h)).toContain('union { uint32_t ret_; esc_string_t err_; } val;');
+    // The case constants keep the WIT names.
+    expect(h).toContain('#define ESC_V_RET 0');
+    expect(h).toContain('#define ESC_V_ERR 1');
+    expect(c).toContain('esc_string_free(&ptr->err_);');
+  });
 });
 
 describe('types', () => {

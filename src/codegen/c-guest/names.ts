@@ -39,16 +39,19 @@ const RESERVED = new Set([
   'switch', 'synchronized', 'template', 'this', 'thread_local', 'throw', 'true', 'try', 'typedef',
   'typeid', 'typename', 'union', 'unsigned', 'using', 'virtual', 'void', 'volatile', 'wchar_t', 'while',
   'xor', 'xor_eq', '_Alignas', '_Alignof', '_Atomic', '_Bool', '_Complex', '_Decimal128', '_Decimal32',
-  '_Decimal64', '_Generic', '_Imaginary', '_Noreturn', '_Pragma', '_Static_assert', '_Thread_local',
+  '_Decimal64', '_Generic', '_Imaginary', '_Noreturn', '_Pragma', '_Static_assert', '_Thread_local', '_Packed',
+  // The glue's out-parameters: wit-bindgen escapes these everywhere (fields and cases too), so a
+  // guest written against it spells a record field `err` as `err_`.
+  'ret', 'err',
 ]);
 
-/** A field, case or parameter name as a C identifier. */
+/** A field, case or parameter name as a C identifier (keywords and `ret`/`err` get a trailing `_`). */
 export function cIdent(name: string): string {
   if (RESERVED.has(name)) return `${name}_`;
   return snakeCase(name);
 }
 
-/** A parameter name: like `cIdent`, and never the out-parameter names `ret`/`err` the glue adds. */
+/** A parameter name: like `cIdent`, and never the out-parameter names `ret`/`err` (not even from `RET`). */
 export function cParamName(name: string): string {
   const ident = cIdent(name);
   return ident === 'ret' || ident === 'err' ? `${ident}_` : ident;
