@@ -10,3 +10,4 @@ export * from './codegen/legacy/index.js';
 export * from './codegen/ts-host/index.js';
 export * from './config/index.js';
 export * from './runtime/index.js';
+export * from './upgrade/index.js';

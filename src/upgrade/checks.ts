@@ -1,0 +1,76 @@
+/**
+ * The legacy module against its world, before anything is assembled: every
+ * world export must be a module export with the C signature
+ * (src/runtime/legacy/checks.ts), and every module import must be a world
+ * import with the C signature, or WASI preview1. All problems are reported
+ * in one UPGRADE_MISMATCH, with expected and found core signatures.
+ */
+import { formatCoreFuncType } from '../abi/core-types.js';
+import { functionType, type CoreModuleInfo } from '../binary/reader.js';
+import { LONG_HINT } from '../runtime/core/link-errors.js';
+import { checkExports, WASI_MODULE } from '../runtime/legacy/checks.js';
+import { LegacyError } from '../runtime/legacy/errors.js';
+import type { LegacyWorldPlan, PlannedImport } from '../runtime/legacy/world.js';
+import { UpgradeError } from './errors.js';
+
+type Signature = { readonly params: readonly string[]; readonly results: readonly string[] };
+
+const same = (a: Signature, b: Signature): boolean =>
+  a.params.length === b.params.length && a.results.length === b.results.length && a.params.every((t, i) => t === b.params[i]) && a.results.every((t, i) => t === b.results[i]);
+
+/** Differs only in i32/i64 widths: the C `long` trap. */
+const widthOnly = (a: Signature, b: Signature): boolean => {
+  const swap = (x: readonly string[], y: readonly string[]): boolean =>
+    x.length === y.length && x.every((t, i) => t === y[i] || (t === 'i32' && y[i] === 'i64') || (t === 'i64' && y[i] === 'i32'));
+  return swap(a.params, b.params) && swap(a.results, b.results);
+};
+
+function exportProblems(plan: LegacyWorldPlan, info: CoreModuleInfo): string[] {
+  try {
+    checkExports(plan, info);
+    return [];
+  } catch (error) {
+    if (error instanceof LegacyError && error.code === 'LEGACY_EXPORTS') return [...error.problems];
+    throw error;
+  }
+}
+
+function importProblems(plan: LegacyWorldPlan, info: CoreModuleInfo, importModule: string, worldName: string): string[] {
+  const bySymbol = new Map<string, PlannedImport>(plan.imports.map((i) => [i.plan.symbol, i]));
+  const problems: string[] = [];
+  let funcIndex = 0;
+  for (const imp of info.imports) {
+    const index = imp.kind === 'func' ? funcIndex++ : -1;
+    if (imp.module === WASI_MODULE) continue;
+    if (imp.kind !== 'func') {
+      problems.push(`unsupported import: \`${imp.module}::${imp.name}\` is a ${imp.kind}; expected only functions (the module must define and export its own memory)`);
+      continue;
+    }
+    const found = functionType(info, index);
+    const planned = imp.module === importModule ? bySymbol.get(imp.name) : undefined;
+    if (planned === undefined) {
+      const where = imp.module === importModule ? `a function of the WIT world \`${worldName}\`` : `from \`${importModule}\` (world imports) or \`${WASI_MODULE}\``;
+      problems.push(`unknown import: \`${imp.module}::${imp.name}\` ${formatCoreFuncType(found)} is not ${where}`);
+      continue;
+    }
+    if (!same(found, planned.plan.core)) {
+      const hint = widthOnly(found, planned.plan.core) ? `\n  ${LONG_HINT}` : '';
+      problems.push(
+        `incompatible import type for \`${imp.module}::${imp.name}\` (world import \`${planned.plan.qualifiedName}\`): ` +
+          `expected ${formatCoreFuncType(planned.plan.core)}, found ${formatCoreFuncType(found)}${hint}`,
+      );
+    }
+  }
+  return problems;
+}
+
+/** Throws UPGRADE_MISMATCH listing every export and import problem at once. */
+export function checkModuleAgainstWorld(plan: LegacyWorldPlan, info: CoreModuleInfo, importModule: string, worldName: string): void {
+  const problems = [...exportProblems(plan, info), ...importProblems(plan, info, importModule, worldName)];
+  if (problems.length === 0) return;
+  const message =
+    problems.length === 1
+      ? (problems[0] as string)
+      : `the module does not match world \`${worldName}\` (${problems.length} problems):\n${problems.map((p) => `  ${p.replace(/\n/g, '\n  ')}`).join('\n')}`;
+  throw new UpgradeError('UPGRADE_MISMATCH', message, problems);
+}
