@@ -51,9 +51,13 @@ async function buildGuest(name: string): Promise<CompiledComponent> {
 type Fn = (...args: never[]) => unknown;
 type Exports = Record<string, Fn & Record<string, Fn>> & Record<string, Record<string, Fn>>;
 
-async function start(compiled: CompiledComponent, imports: Record<string, unknown>): Promise<Exports> {
-  const exports = await instantiate(compiled, imports, { fallback: 'never' });
-  expect(runtimeInfo(exports)?.engine).toBe('witgen');
+/**
+ * Instantiates with witgen's runtime; `jco` lets a component witgen's runtime
+ * cannot run yet go through its jco fallback (the guest and glue are the same).
+ */
+async function start(compiled: CompiledComponent, imports: Record<string, unknown>, engine: 'witgen' | 'jco' = 'witgen'): Promise<Exports> {
+  const exports = await instantiate(compiled, imports, { fallback: engine === 'witgen' ? 'never' : 'jco' });
+  expect(runtimeInfo(exports)?.engine).toBe(engine);
   return exports as unknown as Exports;
 }
 
@@ -317,5 +321,79 @@ suite(title('many arguments'), () => {
     const big = { a1: 'α', a2: 41, a3: 2n ** 63n, a4: -1, a5: 0.5, a6: new Uint8Array([1]), a7: false, a8: '' };
     expect(many['bigArgument']?.(big)).toEqual({ ...big, a2: 42, a7: true });
     expect(many['mixed']?.('1', '22', '', 'ä', '5', '6', '7', '8', 9)).toBe('122ä56789');
+  });
+});
+
+suite(title('resource aggregates'), () => {
+  it('moves own and borrowed handles inside records, lists, variants, options, results and tuples', async () => {
+    const compiled = await buildGuest('resource_aggregates');
+    const disposed: number[] = [];
+    class Thing {
+      constructor(readonly v: number) {}
+      value(): number {
+        return this.v;
+      }
+      [Symbol.dispose](): void {
+        disposed.push(this.v);
+      }
+    }
+    const exports = await start(compiled, {
+      'test:aggregates/host-things': {
+        Thing,
+        makeThings: (n: number) => Array.from({ length: n }, (_, i) => new Thing(i)),
+        sumBorrowed: (l: Thing[]) => l.reduce((sum, t) => sum + t.value(), 0),
+      },
+      // witgen's runtime refuses this component's types (a handle of an aliased resource in an exported interface).
+    }, 'jco');
+    exports.run?.();
+    expect(disposed.sort()).toEqual([0, 1, 2, 41]);
+    disposed.length = 0;
+
+    interface Mono {
+      get(): number;
+      [Symbol.dispose](): void;
+    }
+    const guest = exports['guestThings'] as unknown as {
+      Mono: new (v: number) => Mono;
+      sumHolder(h: { owned: Thing; borrowed: Thing; mine: Mono; label: string }): number;
+      sumOwner(o: { things: Thing[]; monos: Mono[] }): number;
+      pick(e: { tag: string; val?: unknown }): number;
+      makeMonos(n: number): Mono[];
+      maybeThing(t: Thing | undefined): Thing | undefined;
+      pair(a: number, b: number): [Mono, Mono];
+      tryMono(v: number): Mono;
+      liveMonos(): number;
+    };
+    const more = exports['moreThings'] as unknown as { unwrap(w: { m: Mono; extra: number }): number; peek(m: Mono): number };
+    const mine = new guest.Mono(100);
+    const kept = new Thing(20);
+    expect(guest.sumHolder({ owned: new Thing(1), borrowed: kept, mine, label: 'abc' })).toBe(1 + 20 + 100 + 3);
+    // The owned thing was dropped by the guest; the borrowed one is still the host's.
+    expect(disposed).toEqual([1]);
+    expect(mine.get()).toBe(100);
+    expect(guest.liveMonos()).toBe(1);
+    expect(guest.sumOwner({ things: [new Thing(2), new Thing(3)], monos: [new guest.Mono(4)] })).toBe(9);
+    expect(disposed).toEqual([1, 2, 3]);
+    expect(guest.liveMonos()).toBe(1);
+    expect(guest.pick({ tag: 't', val: new Thing(7) })).toBe(7);
+    expect(guest.pick({ tag: 'm', val: new guest.Mono(8) })).toBe(8);
+    expect(guest.pick({ tag: 'neither' })).toBe(1000);
+    expect(guest.liveMonos()).toBe(1);
+    const monos = guest.makeMonos(3);
+    expect(monos.map((m) => m.get())).toEqual([0, 10, 20]);
+    expect(guest.liveMonos()).toBe(4);
+    // Handed back as owns: the guest drops them (jco's Symbol.dispose on objects lifted from a list is unreliable).
+    expect(guest.sumOwner({ things: [], monos })).toBe(30);
+    expect(guest.liveMonos()).toBe(1);
+    expect(guest.maybeThing(undefined)).toBeUndefined();
+    expect(guest.maybeThing(new Thing(5))?.value()).toBe(5);
+    const [a, b] = guest.pair(1, 2);
+    expect([a.get(), b.get()]).toEqual([1, 2]);
+    expect(() => guest.tryMono(-1)).toThrow(expect.objectContaining({ payload: 'negative' }));
+    expect(guest.tryMono(5).get()).toBe(5);
+    expect(more.peek(mine)).toBe(100);
+    const before = guest.liveMonos();
+    expect(more.unwrap({ m: new guest.Mono(6), extra: 1 })).toBe(7);
+    expect(guest.liveMonos()).toBe(before);
   });
 });
