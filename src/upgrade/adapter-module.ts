@@ -19,11 +19,11 @@
  */
 import type { CoreType } from '../abi/core-types.js';
 import { flattenFunction, flattenLayout } from '../abi/flatten.js';
-import { recordLayout } from '../abi/layout.js';
+import { recordLayout, type Layout } from '../abi/layout.js';
 import type { AllocatorChoice } from '../runtime/legacy/allocator.js';
 import type { LegacyFunctionPlan } from '../runtime/legacy/plan.js';
 import type { Resolve } from '../wit/model.js';
-import { freeOwned, loadFlat, ownsMemory, storeFlat } from './memory-code.js';
+import { allocateEmptyBlock, freeAllocatedBlock, freeBlock, loadFlat, ownsMemory, storeFlat, visitOwned, type BlockVisitor } from './memory-code.js';
 import { funcSignature, watString, WatFunction, type Expr } from './wat-function.js';
 
 export interface AdapterInput {
@@ -60,9 +60,10 @@ class AdapterWriter {
     fn.emit(`i32.const ${Math.max(size, 1)}`, `i32.const ${align}`, 'call $alloc', `local.set ${into}`);
   }
 
-  private release(fn: WatFunction, block: number, layout: Parameters<typeof freeOwned>[1] | null): void {
+  /** Frees `block` and, with `layout`, the strings and lists inside it (`visit` decides how each is freed). */
+  private release(fn: WatFunction, block: number, layout: Layout | null, visit: BlockVisitor = freeAllocatedBlock): void {
     if (!this.hasFree) return;
-    if (layout !== null) freeOwned(fn, layout, block, 0);
+    if (layout !== null) visitOwned(fn, layout, block, 0, visit);
     fn.emit(`local.get ${block}`, 'call $free');
   }
 
@@ -127,7 +128,8 @@ class AdapterWriter {
     const out = [fn.text(`$export_${index}`, plan.qualifiedName)];
     if (this.hasPostReturn(plan)) {
       const release = new WatFunction(['i32'], []);
-      this.release(release, 0, this.input.freeResults && plan.result !== null && ownsMemory(plan.result.layout) ? plan.result.layout : null);
+      // The legacy guest allocated the result's strings and lists with its malloc, empty ones too.
+      this.release(release, 0, this.input.freeResults && plan.result !== null && ownsMemory(plan.result.layout) ? plan.result.layout : null, freeBlock);
       out.push(release.text(`$release_${index}`));
       // Post-return may not call out of the component (the spec's may_leave), and a legacy export can
       // (wasm-ld runs constructors, which read the WASI environment, on each call of a module without
@@ -196,6 +198,7 @@ class AdapterWriter {
     if (abi.resultsIndirect) args.push([`local.get ${sret}`]);
     for (const arg of args) fn.emit(...arg);
     fn.emit(`call $canon_${index}`);
+    if (abi.resultsIndirect && plan.result !== null && this.hasAlloc) visitOwned(fn, plan.result.layout, sret, 0, allocateEmptyBlock);
     const flat = abi.resultsIndirect ? [] : abi.flatResults;
     if (flat.length === 1 && (sret >= 0 || after.length > 0)) {
       // Keep the result aside while the argument block is freed (or store it through the C result pointer).
@@ -219,6 +222,8 @@ class AdapterWriter {
     // cabi_realloc(old, old_size, align, new_size): a fresh block, with the old contents moved over when growing one.
     const realloc = new WatFunction(['i32', 'i32', 'i32', 'i32'], ['i32']);
     const fresh = realloc.local('i32');
+    // An empty value needs no block (as jco's pointer 1): the alignment is a valid, never freed address.
+    realloc.emit('local.get 0', 'i32.eqz', 'local.get 3', 'i32.eqz', 'i32.and', 'if', 'local.get 2', 'return', 'end');
     realloc.emit('local.get 3', 'local.get 2', 'call $alloc', `local.set ${fresh}`);
     realloc.emit('local.get 0', 'if');
     realloc.emit(`local.get ${fresh}`, 'local.get 0', 'local.get 1', 'local.get 3', 'local.get 1', 'local.get 3', 'i32.lt_u', 'select', 'memory.copy');

@@ -177,12 +177,18 @@ export function ownsMemory(layout: Layout): boolean {
   }
 }
 
-/** Emits code freeing (with function `$free`) every string and list block the value at `base + offset` owns, depth first. */
-export function freeOwned(fn: WatFunction, layout: Layout, base: number, offset: number): void {
+/** What to do with one string or list block: `base + offset` holds its (pointer, length) pair. */
+export type BlockVisitor = (fn: WatFunction, base: number, offset: number) => void;
+
+/**
+ * Emits code visiting every string and list block the value at `base + offset`
+ * owns, depth first: a list's elements before the list itself.
+ */
+export function visitOwned(fn: WatFunction, layout: Layout, base: number, offset: number, visit: BlockVisitor): void {
   if (!ownsMemory(layout)) return;
   switch (layout.kind) {
     case 'string':
-      fn.emit(`local.get ${base}`, `i32.load${at(offset)}`, 'call $free');
+      visit(fn, base, offset);
       return;
     case 'list': {
       if (ownsMemory(layout.element)) {
@@ -191,23 +197,23 @@ export function freeOwned(fn: WatFunction, layout: Layout, base: number, offset:
         fn.emit(`local.get ${base}`, `i32.load${at(offset)}`, `local.set ${ptr}`);
         fn.emit(`local.get ${ptr}`, `local.get ${base}`, `i32.load${at(offset + 4)}`, `i32.const ${layout.element.size}`, 'i32.mul', 'i32.add', `local.set ${end}`);
         fn.emit('block', 'loop', `local.get ${ptr}`, `local.get ${end}`, 'i32.ge_u', 'br_if 1');
-        freeOwned(fn, layout.element, ptr, 0);
+        visitOwned(fn, layout.element, ptr, 0, visit);
         fn.emit(`local.get ${ptr}`, `i32.const ${layout.element.size}`, 'i32.add', `local.set ${ptr}`, 'br 0', 'end', 'end');
       }
-      fn.emit(`local.get ${base}`, `i32.load${at(offset)}`, 'call $free');
+      visit(fn, base, offset);
       return;
     }
     case 'fixed-list':
-      for (let i = 0; i < layout.length; i++) freeOwned(fn, layout.element, base, offset + i * layout.element.size);
+      for (let i = 0; i < layout.length; i++) visitOwned(fn, layout.element, base, offset + i * layout.element.size, visit);
       return;
     case 'record':
-      for (const field of layout.fields) freeOwned(fn, field.layout, base, offset + field.offset);
+      for (const field of layout.fields) visitOwned(fn, field.layout, base, offset + field.offset, visit);
       return;
     case 'variant':
       layout.cases.forEach((c, index) => {
         if (c.layout === null || !ownsMemory(c.layout)) return;
         fn.emit(`local.get ${base}`, `${UINT_LOAD[layout.discriminant]}${at(offset)}`, `i32.const ${index}`, 'i32.eq', 'if');
-        freeOwned(fn, c.layout, base, offset + layout.payloadOffset);
+        visitOwned(fn, c.layout, base, offset + layout.payloadOffset, visit);
         fn.emit('end');
       });
       return;
@@ -215,3 +221,25 @@ export function freeOwned(fn: WatFunction, layout: Layout, base: number, offset:
       return;
   }
 }
+
+/** Frees a block with `$free`. */
+export const freeBlock: BlockVisitor = (fn, base, offset) => {
+  fn.emit(`local.get ${base}`, `i32.load${at(offset)}`, 'call $free');
+};
+
+/**
+ * Frees a block the canonical ABI allocated: an empty string or list was never
+ * allocated (jco passes pointer 1, the adapter's realloc returns the alignment).
+ */
+export const freeAllocatedBlock: BlockVisitor = (fn, base, offset) => {
+  fn.emit(`local.get ${base}`, `i32.load${at(offset + 4)}`, 'if', `local.get ${base}`, `i32.load${at(offset)}`, 'call $free', 'end');
+};
+
+/**
+ * Gives an empty string or list a real block from `$alloc`: a legacy guest
+ * frees what an import returned, and the canonical ABI's empty values point
+ * at no block.
+ */
+export const allocateEmptyBlock: BlockVisitor = (fn, base, offset) => {
+  fn.emit(`local.get ${base}`, `i32.load${at(offset + 4)}`, 'i32.eqz', 'if', `local.get ${base}`, 'i32.const 1', 'i32.const 1', 'call $alloc', `i32.store${at(offset)}`, 'end');
+};
