@@ -30,13 +30,15 @@ const problem = reactorToolchainProblem(scratch);
 const suite = problem === null ? describe : describe.skip;
 const title = (name: string): string => (problem === null ? name : `${name} (skipped: ${problem})`);
 
-/** Generates the glue of `<name>.wit`, compiles `<name>.c` with it and builds the component. */
-async function buildGuest(name: string): Promise<CompiledComponent> {
+/**
+ * Generates the glue of `<wit>.wit`, compiles `<name>.c` with it and builds
+ * the component (strings in `encoding` on both steps, as with `--string-encoding`).
+ */
+async function buildGuest(name: string, wit = name, encoding: 'utf8' | 'utf16' = 'utf8'): Promise<CompiledComponent> {
   const dir = path.join(scratch, name);
   mkdirSync(dir, { recursive: true });
-  const witPath = path.join(fixtures, `${name}.wit`);
-  const loaded = loadWit(witPath);
-  const generated = generateCGuest(loaded.resolve, selectWorld(loaded));
+  const loaded = loadWit(path.join(fixtures, `${wit}.wit`));
+  const generated = generateCGuest(loaded.resolve, selectWorld(loaded), { stringEncoding: encoding });
   for (const [file, text] of generated.files) writeFileSync(path.join(dir, file), text);
   const core = path.join(dir, `${name}.core.wasm`);
   const failure = clangWasm([
@@ -44,7 +46,7 @@ async function buildGuest(name: string): Promise<CompiledComponent> {
     path.join(dir, generated.sourceName), path.join(fixtures, `${name}.c`), '-o', core,
   ]);
   if (failure !== null) throw new Error(`the ${name} guest does not compile against witgen's glue:\n${failure}`);
-  const { component } = await buildComponent({ core: new Uint8Array(readFileSync(core)), wit: loaded });
+  const { component } = await buildComponent({ core: new Uint8Array(readFileSync(core)), wit: loaded, stringEncoding: encoding });
   return compileComponent(component);
 }
 
@@ -93,8 +95,11 @@ suite(title('numbers'), () => {
 });
 
 suite(title('strings'), () => {
-  it('passes strings both ways with wit-bindgen ownership (callee frees export arguments, glue frees export results)', async () => {
-    const compiled = await buildGuest('strings');
+  it.each([
+    ['utf8', 'strings'],
+    ['utf16', 'strings_utf16'],
+  ] as const)('passes %s strings both ways with wit-bindgen ownership (callee frees export arguments, glue frees export results)', async (encoding, guest) => {
+    const compiled = await buildGuest(guest, 'strings', encoding);
     const seen: string[] = [];
     const exports = await start(compiled, {
       'test:strings/strings': {
