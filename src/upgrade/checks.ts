@@ -49,8 +49,11 @@ function importProblems(plan: LegacyWorldPlan, info: CoreModuleInfo, importModul
     const found = functionType(info, index);
     const planned = imp.module === importModule ? bySymbol.get(imp.name) : undefined;
     if (planned === undefined) {
-      const where = imp.module === importModule ? `a function of the WIT world \`${worldName}\`` : `from \`${importModule}\` (world imports) or \`${WASI_MODULE}\``;
-      problems.push(`unknown import: \`${imp.module}::${imp.name}\` ${formatCoreFuncType(found)} is not ${where}`);
+      problems.push(
+        imp.module === importModule
+          ? `unknown import: \`${imp.module}::${imp.name}\` ${formatCoreFuncType(found)} is not a function of the WIT world \`${worldName}\``
+          : `unknown import: \`${imp.module}::${imp.name}\` ${formatCoreFuncType(found)}: expected world imports from \`${importModule}\` and WASI from \`${WASI_MODULE}\` only`,
+      );
       continue;
     }
     if (!same(found, planned.plan.core)) {
