@@ -18,6 +18,7 @@ const COMMANDS: Readonly<Record<string, () => Promise<Register>>> = {
   wit: async () => (await import('./commands/wit.js')).registerWitCommand,
   abi: async () => (await import('./commands/abi.js')).registerAbiCommand,
   build: async () => (await import('./commands/build.js')).registerBuildCommand,
+  upgrade: async () => (await import('./commands/upgrade.js')).registerUpgradeCommand,
   guest: async () => (await import('./commands/guest.js')).registerGuestCommand,
   // The default command (see withDefaultCommand): bare `witgen` generates from the config.
   generate: async () => (await import('./commands/generate.js')).registerGenerateCommand,
