@@ -155,7 +155,7 @@ function defineNamed(ctx: CGuestContext, scope: Scope, id: TypeId, witName: stri
       h.blank();
       kind.flags.forEach((flag, i) => {
         writeDocs(h, flag.docs);
-        h.line(`#define ${constant(constantPrefix, flag.name)} (${wide ? '1ULL' : '1U'} << ${i})`);
+        h.line(`#define ${constant(constantPrefix, flag.name)} (${flagOne(wide, i)} << ${i})`);
       });
       break;
     }
@@ -280,6 +280,16 @@ function writeStructBody(ctx: CGuestContext, open: string, kind: TypeDefKind, na
         throw new Error(`unexpected anonymous type kind \`${kind.kind}\``);
     }
   }, ` ${name};`);
+}
+
+/**
+ * The `1` a flag constant shifts: an `int` like wit-bindgen's `(1 << i)`, so
+ * guest expressions keep the types they have there; unsigned where an `int`
+ * would overflow (bit 31, and every bit of 33–64 flags).
+ */
+function flagOne(wide: boolean, bit: number): string {
+  if (wide) return '1ULL';
+  return bit < 31 ? '1' : '1U';
 }
 
 function constant(prefix: string, name: string): string {

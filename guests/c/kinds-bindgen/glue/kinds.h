@@ -71,9 +71,9 @@ typedef uint8_t kinds_color_t;
 
 typedef uint8_t kinds_perms_t;
 
-#define KINDS_PERMS_READ (1U << 0)
-#define KINDS_PERMS_WRITE (1U << 1)
-#define KINDS_PERMS_EXEC (1U << 2)
+#define KINDS_PERMS_READ (1 << 0)
+#define KINDS_PERMS_WRITE (1 << 1)
+#define KINDS_PERMS_EXEC (1 << 2)
 
 typedef struct {
   uint8_t *ptr;
