@@ -5,7 +5,10 @@
  * (written in WAT from its C ABI plan: identity when T passes direct, a
  * struct copy through the result pointer otherwise) is upgraded, and random
  * values of T must come back unchanged from witgen's component runtime —
- * exactly as from the legacy path.
+ * exactly as from the legacy path. `echo-via-host` forwards its C arguments
+ * to the import `host-echo` of the same type, so values also cross the
+ * adapter's import direction (loads from C structs, results written by the
+ * host through the C result pointer).
  */
 import { parse } from '@bytecodealliance/jco';
 import fc from 'fast-check';
@@ -131,6 +134,7 @@ function guestText(params: readonly string[], results: readonly string[], sret: 
   const sig = `${params.length > 0 ? `(param ${params.join(' ')})` : ''} ${results.length > 0 ? `(result ${results.join(' ')})` : ''}`;
   const body = sret ? `local.get 0 local.get 1 i32.const ${size} memory.copy` : params.map((_, i) => `local.get ${i}`).join(' ');
   return `(module
+  (import "env" "host_echo" (func $host_echo ${sig}))
   (memory (export "memory") 1)
   (global $bump (mut i32) (i32.const 1024))
   (func (export "malloc") (param i32) (result i32) (local i32)
@@ -139,7 +143,8 @@ function guestText(params: readonly string[], results: readonly string[], sret: 
     block loop global.get $bump memory.size i32.const 16 i32.shl i32.le_u br_if 1 i32.const 1 memory.grow drop br 0 end end
     local.get 1)
   (func (export "free") (param i32))
-  (func (export "echo") ${sig} ${body}))`;
+  (func (export "echo") ${sig} ${body})
+  (func (export "echo_via_host") ${sig} ${params.map((_, i) => `local.get ${i}`).join(' ')} call $host_echo))`;
 }
 
 describe('upgrade: random WIT types through the adapter', () => {
@@ -148,20 +153,24 @@ describe('upgrade: random WIT types through the adapter', () => {
       fc.asyncProperty(typeArb(2), async (type) => {
         const decls: string[] = [];
         const spelled = witOf(type, decls);
-        const wit = `package t:rand;\n\nworld w {\n${decls.map((d) => `  ${d}\n`).join('')}  export echo: func(v: ${spelled}) -> tuple<${spelled}>;\n}\n`;
+        const wit = `package t:rand;\n\nworld w {\n${decls.map((d) => `  ${d}\n`).join('')}  export echo: func(v: ${spelled}) -> tuple<${spelled}>;\n  export echo-via-host: func(v: ${spelled}) -> tuple<${spelled}>;\n  import host-echo: func(v: ${spelled}) -> tuple<${spelled}>;\n}\n`;
         const loaded = loadWitText(wit);
         const plan = legacyWorldPlan(loaded.resolve, selectWorld(loaded), { importModule: 'env', freeResults: true }).exports[0]?.plan;
         if (plan === undefined) throw new Error('no plan');
         const param = plan.params[0];
         const core = await parse(guestText(plan.core.params, plan.core.results, plan.sret, param?.layout.size ?? 0));
         const { component } = await upgradeLegacy(core, { wit: loaded });
-        const upgraded = (await instantiate(component, {})) as { echo(v: unknown): unknown[] };
-        const legacy = (await instantiateLegacy(core, {}, { world: { resolve: loaded.resolve, worldId: selectWorld(loaded) } })) as typeof upgraded;
+        const host = { hostEcho: (v: unknown): unknown[] => [v] };
+        const upgraded = (await instantiate(component, host)) as { echo(v: unknown): unknown[]; echoViaHost(v: unknown): unknown[] };
+        const legacy = (await instantiateLegacy(core, host, { world: { resolve: loaded.resolve, worldId: selectWorld(loaded) } })) as typeof upgraded;
         fc.assert(
           fc.property(valueArb(type), (value) => {
             const back = normalize(upgraded.echo(value));
             expect(back).toEqual([normalize(value)]);
             expect(back).toEqual(normalize(legacy.echo(value)));
+            const viaHost = normalize(upgraded.echoViaHost(value));
+            expect(viaHost).toEqual([normalize(value)]);
+            expect(viaHost).toEqual(normalize(legacy.echoViaHost(value)));
           }),
           { numRuns: 15 },
         );
