@@ -69,6 +69,14 @@ describe('upgrade options', () => {
     });
   });
 
+  it('is deterministic: the same inputs give byte-identical components', async () => {
+    const core = await parse(guest);
+    const first = await upgradeLegacy(core, { wit: loadWitText(wit), ...options });
+    const second = await upgradeLegacy(core, { wit: loadWitText(wit), ...options });
+    expect(second.adapterText).toBe(first.adapterText);
+    expect(Buffer.from(second.component).equals(Buffer.from(first.component))).toBe(true);
+  });
+
   it('a module with exports only', async () => {
     const core = await parse('(module (func (export "seven") (result i32) i32.const 7))');
     const { component } = await upgradeLegacy(core, { wit: loadWitText('package t:s;\nworld w {\n  export seven: func() -> u8;\n}\n') });
