@@ -57,8 +57,13 @@ type Exports = Record<string, Fn & Record<string, Fn>> & Record<string, Record<s
  * Instantiates with witgen's runtime; `jco` lets a component witgen's runtime
  * cannot run yet go through its jco fallback (the guest and glue are the same).
  */
-async function start(compiled: CompiledComponent, imports: Record<string, unknown>, engine: 'witgen' | 'jco' = 'witgen'): Promise<Exports> {
-  const exports = await instantiate(compiled, imports, { fallback: engine === 'witgen' ? 'never' : 'jco' });
+async function start(
+  compiled: CompiledComponent,
+  imports: Record<string, unknown>,
+  engine: 'witgen' | 'jco' = 'witgen',
+  world?: { wit: string; world: string },
+): Promise<Exports> {
+  const exports = await instantiate(compiled, imports, { fallback: engine === 'witgen' ? 'never' : 'jco', ...(world === undefined ? {} : { world }) });
   expect(runtimeInfo(exports)?.engine).toBe(engine);
   return exports as unknown as Exports;
 }
@@ -400,5 +405,48 @@ suite(title('resource aggregates'), () => {
     const before = guest.liveMonos();
     expect(more.unwrap({ m: new guest.Mono(6), extra: 1 })).toBe(7);
     expect(guest.liveMonos()).toBe(before);
+  });
+});
+
+suite(title('world items'), () => {
+  it("names world types, world functions, world resources and plainly named interfaces like wit-bindgen", async () => {
+    const compiled = await buildGuest('world_items');
+    const dropped: number[][] = [];
+    class Cursor {
+      private at: { x: number; y: number };
+      constructor(at: { x: number; y: number }) {
+        this.at = { ...at };
+      }
+      position(): { x: number; y: number } {
+        return this.at;
+      }
+      nudge(by: number, d: 'horizontal' | 'vertical'): void {
+        this.at = d === 'horizontal' ? { x: this.at.x + by, y: this.at.y } : { x: this.at.x, y: this.at.y + by };
+      }
+      [Symbol.dispose](): void {
+        dropped.push([this.at.x, this.at.y]);
+      }
+    }
+    const exports = await start(compiled, {
+      'host-ops': {
+        scale: (p: { x: number; y: number }, factor: number) => ({ x: p.x * factor, y: p.y * factor }),
+        flip: (a: string) => (a === 'vertical' ? 'horizontal' : 'vertical'),
+      },
+      Cursor,
+      keysOf: (e: { tag: string }) => ({ shift: false, ctrl: e.tag === 'clicked' }),
+      length: (s: { start: { x: number; y: number }; end: { x: number; y: number } }) =>
+        Math.hypot(s.end.x - s.start.x, s.end.y - s.start.y),
+      // witgen's runtime refuses this component's types (world-level records); its jco fallback runs it,
+      // told the world so that it maps the world-level resource and the plainly named interface.
+    }, 'jco', { wit: readFileSync(path.join(fixtures, 'world_items.wit'), 'utf8'), world: 'items-world' });
+    exports.run?.();
+    expect(dropped).toEqual([[7, -3]]);
+    const describeSegment = exports.describe as unknown as (s: unknown, k: unknown) => string;
+    expect(describeSegment({ start: { x: 1, y: 2 }, end: { x: -3, y: 4 }, along: 'horizontal' }, { shift: true, ctrl: true })).toBe(
+      '(1,2)->(-3,4) h+shift+ctrl',
+    );
+    const guestOps = exports['guestOps'] as unknown as { recordClick(p: { x: number; y: number }): unknown };
+    expect(guestOps.recordClick({ x: 5, y: 6 })).toEqual({ count: 1, last: '5,6' });
+    expect(guestOps.recordClick({ x: -1, y: 0 })).toEqual({ count: 2, last: '-1,0' });
   });
 });
