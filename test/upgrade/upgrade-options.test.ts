@@ -9,6 +9,8 @@ import { instantiate } from '../../src/runtime/index.js';
 import { instantiateLegacy } from '../../src/runtime/legacy/index.js';
 import { upgradeLegacy } from '../../src/upgrade/index.js';
 import { loadWitText } from '../../src/wit/load.js';
+import { transpileComponent } from '../guests/jco-host.js';
+import { jcoRootImports } from './helpers.js';
 
 const wit = 'package t:o;\nworld w {\n  import host-log-value: func(v: s32);\n  export shout: func(s: string) -> string;\n  export run: func(n: s32);\n}\n';
 
@@ -83,4 +85,29 @@ describe('upgrade options', () => {
     const exports = (await instantiate(component, {})) as { seven(): number };
     expect(exports.seven()).toBe(7);
   });
+
+  it('an allocator that calls an import (as constructors run on each call of a module without _initialize)', async () => {
+    // `malloc` pings the host; post-return frees are deferred, so only allocation calls out (from realloc and the export).
+    const core = await parse(`(module (import "env" "ping" (func $ping)) (memory (export "memory") 1) (global $b (mut i32) (i32.const 1024))
+      (func (export "malloc") (param i32) (result i32) (local i32) call $ping global.get $b local.set 1 global.get $b local.get 0 i32.add i32.const 8 i32.add global.set $b local.get 1)
+      (func (export "free") (param i32) call $ping)
+      (func (export "len") (param i32) (result i32) local.get 0 i32.load offset=4))`);
+    const { component } = await upgradeLegacy(core, { wit: loadWitText('package t:p;\nworld w {\n  import ping: func();\n  export len: func(s: string) -> u32;\n}\n') });
+    let pings = 0;
+    const ping = (): void => {
+      pings++;
+    };
+    const viaWitgen = (await instantiate(component, { ping })) as { len(s: string): number };
+    expect(viaWitgen.len('abc')).toBe(3);
+    const transpiled = await transpileComponent(component, 'ping');
+    try {
+      const viaJco = (await transpiled.instantiate(jcoRootImports({ ping }))) as { len(s: string): number };
+      expect(viaJco.len('héllo')).toBe(6);
+    } finally {
+      transpiled.dispose();
+    }
+    // Per call: the string from realloc, the struct copy, then the two frees after the call.
+    expect(pings).toBe(8);
+  });
 });
+
