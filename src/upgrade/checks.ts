@@ -8,22 +8,10 @@
 import { formatCoreFuncType } from '../abi/core-types.js';
 import { functionType, type CoreModuleInfo } from '../binary/reader.js';
 import { LONG_HINT } from '../runtime/core/link-errors.js';
-import { checkExports, WASI_MODULE } from '../runtime/legacy/checks.js';
+import { checkExports, sameSignature, WASI_MODULE, widthOnly } from '../runtime/legacy/checks.js';
 import { LegacyError } from '../runtime/legacy/errors.js';
 import type { LegacyWorldPlan, PlannedImport } from '../runtime/legacy/world.js';
 import { UpgradeError } from './errors.js';
-
-type Signature = { readonly params: readonly string[]; readonly results: readonly string[] };
-
-const same = (a: Signature, b: Signature): boolean =>
-  a.params.length === b.params.length && a.results.length === b.results.length && a.params.every((t, i) => t === b.params[i]) && a.results.every((t, i) => t === b.results[i]);
-
-/** Differs only in i32/i64 widths: the C `long` trap. */
-const widthOnly = (a: Signature, b: Signature): boolean => {
-  const swap = (x: readonly string[], y: readonly string[]): boolean =>
-    x.length === y.length && x.every((t, i) => t === y[i] || (t === 'i32' && y[i] === 'i64') || (t === 'i64' && y[i] === 'i32'));
-  return swap(a.params, b.params) && swap(a.results, b.results);
-};
 
 function exportProblems(plan: LegacyWorldPlan, info: CoreModuleInfo): string[] {
   try {
@@ -56,7 +44,7 @@ function importProblems(plan: LegacyWorldPlan, info: CoreModuleInfo, importModul
       );
       continue;
     }
-    if (!same(found, planned.plan.core)) {
+    if (!sameSignature(found, planned.plan.core)) {
       const hint = widthOnly(found, planned.plan.core) ? `\n  ${LONG_HINT}` : '';
       problems.push(
         `incompatible import type for \`${imp.module}::${imp.name}\` (world import \`${planned.plan.qualifiedName}\`): ` +

@@ -15,7 +15,7 @@
  *    modules, and lifts the adapter's exports.
  */
 import { AbiError } from '../abi/errors.js';
-import { BinaryError, readCoreModule, type CoreModuleInfo } from '../binary/reader.js';
+import { BinaryError, functionType, readCoreModule, type CoreModuleInfo } from '../binary/reader.js';
 import { loadPreview1Adapter, type AdapterKind } from '../build/adapter.js';
 import { embeddableWit } from '../build/wit-text.js';
 import { chooseAllocator, functionExports, requireAllocator, type AllocatorOptions } from '../runtime/legacy/allocator.js';
@@ -23,7 +23,6 @@ import { WASI_MODULE } from '../runtime/legacy/checks.js';
 import { importUsesMemory, usesMemory } from '../runtime/legacy/codegen.js';
 import { LegacyError, type LegacyErrorCode } from '../runtime/legacy/errors.js';
 import { legacyWorldPlan, type LegacyWorldPlan } from '../runtime/legacy/world.js';
-import { functionType } from '../binary/reader.js';
 import { loadWit, selectWorld, type LoadedWit, type WitOptions } from '../wit/load.js';
 import type { Resolve, WorldId } from '../wit/model.js';
 import { adapterModuleText } from './adapter-module.js';

@@ -18,11 +18,11 @@ export function typeOfExport(info: CoreModuleInfo, index: number): FuncType | nu
   return index < 0 ? null : functionType(info, index);
 }
 
-function sameSignature(a: { readonly params: readonly string[]; readonly results: readonly string[] }, b: typeof a): boolean {
+export function sameSignature(a: { readonly params: readonly string[]; readonly results: readonly string[] }, b: typeof a): boolean {
   return a.params.length === b.params.length && a.results.length === b.results.length && a.params.every((t, i) => t === b.params[i]) && a.results.every((t, i) => t === b.results[i]);
 }
 
-function widthOnly(a: { readonly params: readonly string[]; readonly results: readonly string[] }, b: typeof a): boolean {
+export function widthOnly(a: { readonly params: readonly string[]; readonly results: readonly string[] }, b: typeof a): boolean {
   const swap = (x: readonly string[], y: readonly string[]): boolean =>
     x.length === y.length && x.every((t, i) => t === y[i] || (t === 'i32' && y[i] === 'i64') || (t === 'i64' && y[i] === 'i32'));
   return swap(a.params, b.params) && swap(a.results, b.results);
