@@ -46,6 +46,19 @@ export function canonicalImport(qualifiedName: string): { module: string; name: 
   return hash < 0 ? { module: '$root', name: qualifiedName } : { module: qualifiedName.slice(0, hash), name: qualifiedName.slice(hash + 1) };
 }
 
+/**
+ * Whether calling world import `plan` needs a block from the legacy allocator: over 16 flat
+ * parameters go to the canonical import as one tuple in memory, which is the C argument itself
+ * only when that is the single, by-pointer argument.
+ */
+export function importNeedsArgumentBlock(resolve: Resolve, plan: LegacyFunctionPlan): boolean {
+  return flattenFunction(resolve, plan.func, 'lower').paramsIndirect && !singleByPointer(plan);
+}
+
+function singleByPointer(plan: LegacyFunctionPlan): boolean {
+  return plan.params.length === 1 && plan.params[0]?.passing.kind === 'indirect';
+}
+
 class AdapterWriter {
   private readonly hasAlloc: boolean;
   private readonly hasFree: boolean;
@@ -176,6 +189,9 @@ class AdapterWriter {
           next += 1;
         }
       }
+    } else if (singleByPointer(plan)) {
+      // The canonical import takes its arguments as one tuple in memory: a tuple of one is that argument.
+      args.push([`local.get ${next}`]);
     } else {
       // The canonical import takes its arguments as one tuple in memory: built from the C arguments.
       const tuple = recordLayout(resolve, 'tuple', plan.func.params.map((p, i) => ({ name: String(i), type: p.type })));

@@ -25,7 +25,7 @@ import { LegacyError, type LegacyErrorCode } from '../runtime/legacy/errors.js';
 import { legacyWorldPlan, type LegacyWorldPlan } from '../runtime/legacy/world.js';
 import { loadWit, selectWorld, type LoadedWit, type WitOptions } from '../wit/load.js';
 import type { Resolve, WorldId } from '../wit/model.js';
-import { adapterModuleText } from './adapter-module.js';
+import { adapterModuleText, importNeedsArgumentBlock } from './adapter-module.js';
 import { checkModuleAgainstWorld } from './checks.js';
 import { UpgradeError, type UpgradeErrorCode } from './errors.js';
 
@@ -104,7 +104,10 @@ function planUpgrade(info: CoreModuleInfo, resolve: Resolve, worldId: WorldId, o
   const imports = plan.imports.filter((i) => imported.has(i.plan.symbol));
   const exportTypes = functionExports(info, (index) => functionType(info, index));
   const allocator = asUpgrade(() => chooseAllocator(exportTypes, options.allocator));
-  const needing = [...plan.exports.filter((e) => e.needsAllocator), ...imports.filter((i) => i.needsAllocator)].map((f) => f.plan.qualifiedName);
+  const needing = [
+    ...plan.exports.filter((e) => e.needsAllocator),
+    ...imports.filter((i) => i.needsAllocator || importNeedsArgumentBlock(resolve, i.plan)),
+  ].map((f) => f.plan.qualifiedName);
   asUpgrade(() => requireAllocator(allocator, needing, exportTypes));
   const touching = [...plan.exports.filter((e) => usesMemory(e.plan)), ...imports.filter((i) => importUsesMemory(i.plan))].map((f) => f.plan.qualifiedName);
   const memory = info.exports.some((e) => e.name === 'memory' && e.kind === 'memory');

@@ -2,7 +2,7 @@
  * The adapter's corner cases on a legacy guest written in WAT
  * (fixtures/edges.wat, world fixtures/edges.wit): a record of 17 fields
  * (over the 16 flat parameters, so the canonical side passes it in memory)
- * both ways, a variant whose payload slots join f32, u64 and a string both
+ * both ways, alone and followed by a scalar, a variant whose payload slots join f32, u64 and a string both
  * ways, strings the host hands to the guest (empty ones too: the guest frees
  * them, and its `free` traps on any pointer it did not hand out), and narrow
  * scalars passed direct. Checked differentially against the legacy path.
@@ -30,6 +30,10 @@ function edgesHost() {
     hostWide(w: Record<string, number>): number {
       seen.push(['wide', w]);
       return FIELDS.reduce((sum, f) => (sum + (w[f] ?? 0) * 3) >>> 0, 0);
+    },
+    hostWideScaled(w: Record<string, number>, k: number): number {
+      seen.push(['wide-scaled', w, k]);
+      return FIELDS.reduce((sum, f) => (sum + (w[f] ?? 0) * k) >>> 0, 0);
     },
     hostMixed(m: Mixed): Mixed {
       seen.push(['mixed', m]);
@@ -64,6 +68,7 @@ const char = fc.integer({ min: 0, max: 0x10ffff }).filter((c) => c < 0xd800 || c
 const calls: [string, fc.Arbitrary<unknown[]>][] = [
   ['sumWide', fc.tuple(wide)],
   ['sumWideHost', fc.tuple(wide)],
+  ['sumWideScaled', fc.tuple(wide, u32)],
   ['echoMixed', fc.tuple(mixed)],
   ['mixedViaHost', fc.tuple(mixed)],
   ['textLen', fc.tuple(fc.integer({ min: 0, max: 30 }))],
@@ -119,6 +124,7 @@ describe('upgrade: corner cases of the adapter', () => {
       const ones = Object.fromEntries(FIELDS.map((f, i) => [f, i + 1]));
       expect(e.sumWide?.(ones)).toBe(153);
       expect(e.sumWideHost?.(ones)).toBe(153 * 3 + 1);
+      expect(e.sumWideScaled?.(ones, 2)).toBe(153 * 2 * 2);
       expect(e.echoMixed?.({ tag: 'big', val: 2n ** 64n - 1n })).toEqual({ tag: 'big', val: 2n ** 64n - 1n });
       expect(e.echoMixed?.({ tag: 'small', val: -1.5 })).toEqual({ tag: 'small', val: -1.5 });
       expect(e.mixedViaHost?.({ tag: 'nothing' })).toEqual({ tag: 'text', val: '' });
