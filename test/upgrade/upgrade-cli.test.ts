@@ -68,6 +68,27 @@ describe('witgen upgrade (built CLI)', () => {
     expect(logged).toEqual([5]);
   });
 
+  it('takes --malloc and --free', async () => {
+    const core = join(scratch, 'alloc.core.wasm');
+    writeFileSync(
+      core,
+      await parse(`(module (memory (export "memory") 1) (global $b (mut i32) (i32.const 1024))
+        (func (export "my_alloc") (param i32) (result i32) (local i32) global.get $b local.set 1 global.get $b local.get 0 i32.add i32.const 8 i32.add global.set $b local.get 1)
+        (func (export "my_free") (param i32))
+        (func (export "size") (param i32) (result i32) local.get 0 i32.load offset=4))`),
+    );
+    const wit = join(scratch, 'alloc.wit');
+    writeFileSync(wit, 'package t:a;\nworld w {\n  export size: func(s: string) -> u32;\n}\n');
+    const out = join(scratch, 'alloc.component.wasm');
+    const refused = cli.run(['upgrade', core, '--wit', wit, '-o', out]);
+    expect(refused.status).toBe(1);
+    expect(refused.stderr).toContain('error: `size` passes values through guest memory, so the module must export an allocator');
+    const result = cli.run(['upgrade', core, '--wit', wit, '--malloc', 'my_alloc', '--free', 'my_free', '-o', out]);
+    expect(result.stderr).toBe('');
+    const exports = (await instantiate(new Uint8Array(readFileSync(out)), {})) as { size(s: string): number };
+    expect(exports.size('wörld')).toBe(6);
+  });
+
   it('reports every mismatch at once, without a stack trace, and exits 1', () => {
     const wit = join(scratch, 'long.wit');
     writeFileSync(wit, 'package t:l;\nworld w {\n  import test: func() -> s64;\n  export run: func() -> s64;\n}\n');
