@@ -11,7 +11,8 @@
  * - future<T> / stream<T> both ways and error-context (channels.wit): futures
  *   and streams the guest returns and writes (u32, u8, string payloads), ones
  *   the host passes in (Promise, Uint8Array, array, async iterable) that the
- *   guest reads, concurrent tasks, a reader that stops early (dispose, or
+ *   guest reads (waiting in the callback, or yielding and polling with
+ *   waitable-set.poll), concurrent tasks, a reader that stops early (dispose, or
  *   `read({ count, dropAfterCopy: true })`) so the guest's pending write ends
  *   DROPPED. The guest counts its live tasks; every test ends with none left.
  * - NOT an async host import (host-async.wit): jco wraps every
@@ -235,6 +236,7 @@ interface Channels {
   futureOf(v: number): Promise<PromiseLike<number>>;
   bytesOf(data: Uint8Array): Promise<Stream<Uint8Array>>;
   awaitFuture(f: PromiseLike<number>): Promise<number>;
+  pollFuture(f: PromiseLike<number>): Promise<[number, number]>;
   sumStream(s: AsyncIterable<number> | Iterable<number>): Promise<bigint>;
   greetLater(name: string): Promise<PromiseLike<string>>;
   words(text: string): Promise<Stream<string>>;
@@ -303,6 +305,18 @@ describe.skipIf(problem !== null)(`futures, streams and error contexts of a C gu
         expect(await channels.awaitFuture(future)).toBe((v + 1) >>> 0);
       }),
       { numRuns: 100 },
+    );
+  });
+
+  it('reads a future<u32> by yielding and polling its waitable set (property)', async () => {
+    await fc.assert(
+      fc.asyncProperty(u32, async (v) => {
+        // Resolved a little later, so the first read is blocked and at least one poll is needed.
+        const [value, polls] = await channels.pollFuture(new Promise<number>((resolve) => setTimeout(() => resolve(v), 2)));
+        expect(value).toBe(v);
+        expect(polls).toBeGreaterThanOrEqual(1);
+      }),
+      { numRuns: 50 },
     );
   });
 
