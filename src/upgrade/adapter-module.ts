@@ -30,8 +30,8 @@ export interface AdapterInput {
   readonly resolve: Resolve;
   /** World exports: the legacy export each one calls. */
   readonly exports: readonly LegacyFunctionPlan[];
-  /** World imports the legacy module imports, with the module it imports them from. */
-  readonly imports: readonly { readonly module: string; readonly plan: LegacyFunctionPlan }[];
+  /** World imports the legacy module imports (from its import module, which the adapter stands for). */
+  readonly imports: readonly LegacyFunctionPlan[];
   /** The legacy allocator, or null when no function needs one. */
   readonly allocator: AllocatorChoice | null;
   /** Whether the module exports `memory` (imported by the adapter when it does). */
@@ -261,7 +261,7 @@ class AdapterWriter {
     input.exports.forEach((plan, i) => {
       lines.push(`  (import "__main_module__" ${watString(plan.symbol)} (func $legacy_${i} ${funcSignature(plan.core.params, plan.core.results)}))`);
     });
-    input.imports.forEach(({ plan }, i) => {
+    input.imports.forEach((plan, i) => {
       const abi = flattenFunction(input.resolve, plan.func, 'lower');
       const target = canonicalImport(plan.qualifiedName);
       lines.push(`  (import ${watString(target.module)} ${watString(target.name)} (func $canon_${i} ${funcSignature(abi.params, abi.results)}))`);
@@ -271,7 +271,7 @@ class AdapterWriter {
       lines.push('  (global $pending_ptr (mut i32) (i32.const 0))', '  (global $pending_export (mut i32) (i32.const 0))', this.flushFunction());
     }
     input.exports.forEach((plan, i) => lines.push(...this.exportFunction(plan, i)));
-    input.imports.forEach(({ plan }, i) => lines.push(this.importFunction(plan, i)));
+    input.imports.forEach((plan, i) => lines.push(this.importFunction(plan, i)));
     lines.push(')');
     return `${lines.join('\n')}\n`;
   }

@@ -147,7 +147,7 @@ export async function upgradeLegacy(core: Uint8Array, options: UpgradeOptions): 
   const adapterText = adapterModuleText({
     resolve,
     exports: planned.plan.exports.map((e) => e.plan),
-    imports: planned.imports.map((i) => ({ module: i.module, plan: i.plan })),
+    imports: planned.imports.map((i) => i.plan),
     allocator: planned.allocator,
     memory: planned.memory,
     freeResults: planned.freeResults,
@@ -164,7 +164,7 @@ export async function upgradeLegacy(core: Uint8Array, options: UpgradeOptions): 
   const usesWasi = info.imports.some((i) => i.module === WASI_MODULE);
   const wasi: AdapterKind | null = usesWasi ? (info.exports.some((e) => e.name === '_start' && e.kind === 'func') ? 'command' : 'reactor') : null;
   const adapters: Array<[string, Uint8Array]> = [[planned.importModule, adapter]];
-  if (wasi !== null) adapters.push([WASI_MODULE, await loadPreview1Adapter(wasi)]);
+  if (wasi !== null) adapters.push([WASI_MODULE, await wasmTools(`reading jco's WASI preview1 ${wasi} adapter`, () => loadPreview1Adapter(wasi))]);
   const component = await wasmTools('creating the component', () => jco.componentNew(main, adapters));
   return { component, wasi, adapterText };
 }
