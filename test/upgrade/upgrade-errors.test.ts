@@ -72,6 +72,18 @@ describe('upgrade refuses', () => {
     expect([error.code, error.message]).toEqual(['UPGRADE_UNSUPPORTED', 'resource `r`: the C ABI of a legacy module has no resources']);
   });
 
+  it('async functions and streams, naming the function and the type', async () => {
+    const core = await parse('(module (func (export "f")))');
+    const asyncError = await refusal(core, 'package t:a;\nworld w {\n  export f: async func();\n}\n');
+    expect([asyncError.code, asyncError.message]).toEqual(['UPGRADE_UNSUPPORTED', '`f` is async: a legacy C function is synchronous']);
+    const stream = await refusal(core, 'package t:a;\nworld w {\n  export f: func(s: stream<u8>);\n}\n');
+    expect([stream.code, stream.message]).toEqual([
+      'UPGRADE_UNSUPPORTED',
+      '`f`: parameter `s` has type `stream<u8>`, which holds a stream handle of `u8`; the C ABI of a legacy module has no resources, ' +
+        'streams or futures (expected plain values: scalars, strings, lists, records, variants)',
+    ]);
+  });
+
   it('a module without an allocator when strings cross', async () => {
     const core = await parse('(module (memory (export "memory") 1) (func (export "echo") (param i32 i32)))');
     const error = await refusal(core, 'package t:a;\nworld w {\n  export echo: func(s: string) -> string;\n}\n');
