@@ -76,8 +76,11 @@ async function start(
 const identity = <T>(value: T): T => value;
 
 suite(title('numbers'), () => {
-  it('round-trips every primitive through imports and exports', async () => {
-    const compiled = await buildGuest('numbers');
+  it.each([
+    ['numbers', 'exports_<world>_<func>'],
+    ['numbers_pre037', '<world>_<func> (wit-bindgen before 0.37)'],
+  ])('round-trips every primitive through imports and exports (%s: world exports named %s)', async (guest) => {
+    const compiled = await buildGuest(guest, 'numbers');
     let scalar = 0;
     const host: Record<string, unknown> = { setScalar: (a: number) => void (scalar = a), getScalar: () => scalar };
     for (const kind of ['u8', 's8', 'u16', 's16', 'u32', 's32', 'u64', 's64', 'f32', 'f64', 'char', 'bool']) {

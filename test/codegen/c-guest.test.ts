@@ -72,6 +72,23 @@ world fl {
     expect(h).toContain('#define FL_FB_B39 (1ULL << 39)');
   });
 
+  it("maps the pre-0.37 names of the world's own exports onto exports_<world>_<func>, unless the glue uses the name", () => {
+    const { h, c } = generateText(`package t:old;
+world old {
+  import log: func(m: string);
+  import run: func();
+  export run: func();
+  export greet: func(name: string) -> string;
+  export string-free: func();
+}`);
+    expect(h).toContain('#define old_greet exports_old_greet');
+    // `old_run` is the import wrapper and `old_string_free` the string helper: no macro for them.
+    expect(h).not.toMatch(/#define old_run\b/);
+    expect(h).not.toMatch(/#define old_string_free\b/);
+    expect(h).toContain('extern void old_run(void);');
+    expect(c).not.toMatch(/\bold_greet\b/);
+  });
+
   it('escapes `ret` and `err` in fields and cases too, as wit-bindgen does everywhere', () => {
     expect(cIdent('ret')).toBe('ret_');
     expect(cIdent('err')).toBe('err_');

@@ -6,6 +6,7 @@
 import type { InterfaceId, PrimitiveName, Resolve, Type, TypeDef, TypeDefKind, TypeId, World, WorldId, WorldKey } from '../../wit/model.js';
 import { CodeWriter } from '../writer.js';
 import type { BuiltinImport } from './async-types.js';
+import type { LegacyAlias } from './legacy-names.js';
 import { interfacePrefix, snakeCase, worldKeyName } from './names.js';
 
 /** The output, section by section, in the order the files are assembled. */
@@ -97,6 +98,8 @@ export class CGuestContext {
   readonly bitcasts = new Set<Bitcast>();
   /** What the guest must implement: export prototypes and exported resources' destructors. */
   readonly guestImplements: GuestImplementation[] = [];
+  /** Old names (wit-bindgen before 0.37) of the world's own exports, mapped onto the current ones. */
+  readonly legacyAliases: LegacyAlias[] = [];
   needsString = false;
   /** A WIT type mentions `error-context`: the world gets its handle type and built-ins. */
   usesErrorContext = false;

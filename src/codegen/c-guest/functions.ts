@@ -16,7 +16,7 @@ import type { CGuestContext, Scope } from './context.js';
 import { writeDocs } from './docs.js';
 import { coreCType, FunctionBody, liftFlat, lowerFlat } from './flat.js';
 import { cSignature, type CSignature } from './signature.js';
-import { cIdent } from './names.js';
+import { cIdent, snakeCase } from './names.js';
 import { dropBorrowFunction } from './resources.js';
 import { freeCall, ownsMemory } from './types.js';
 
@@ -166,6 +166,7 @@ export function generateExport(ctx: CGuestContext, scope: Scope, func: Func): vo
   writeDocs(hFns, func.docs);
   hFns.line(`${sig.prototype};`);
   ctx.guestImplements.push({ prototype: sig.prototype, returnType: sig.returnType, resourceRep: null });
+  if (scope.key === null) ctx.legacyAliases.push({ old: `${ctx.worldSnake}_${snakeCase(func.name)}`, current: sig.name });
 
   const out = new CodeWriter();
   const body = new FunctionBody(ctx, out);

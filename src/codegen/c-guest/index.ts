@@ -14,6 +14,7 @@ import { CGuestError } from './errors.js';
 import { useErrorContext, type BuiltinImport } from './async-types.js';
 import { bitcastHelpers } from './flat.js';
 import { generateExport, generateImport } from './functions.js';
+import { writeLegacyAliases } from './legacy-names.js';
 import { LiveTypes } from './live-types.js';
 import { shoutyCase, worldKeyName } from './names.js';
 import { defineTypes } from './types.js';
@@ -73,10 +74,13 @@ export function generateCGuest(resolve: Resolve, worldId: WorldId, options: CGue
   const snake = ctx.worldSnake;
   const headerName = `${snake}.h`;
   const sourceName = `${snake}.c`;
+  // The source first: the header's compatibility macros must not rename anything it uses.
+  const source = renderSource(ctx, headerName);
+  const header = renderHeader(ctx, source);
   return {
     files: new Map([
-      [headerName, renderHeader(ctx)],
-      [sourceName, renderSource(ctx, headerName)],
+      [headerName, header],
+      [sourceName, source],
     ]),
     headerName,
     sourceName,
@@ -191,7 +195,7 @@ function forgetTypesRedefinedByExports(ctx: CGuestContext): void {
   }
 }
 
-function renderHeader(ctx: CGuestContext): string {
+function renderHeader(ctx: CGuestContext, source: string): string {
   const guard = `__BINDINGS_${shoutyCase(ctx.worldName)}_H`;
   const snake = ctx.worldSnake;
   const { hDefs, hFns, hHelpers } = ctx.sections;
@@ -253,6 +257,7 @@ function renderHeader(ctx: CGuestContext): string {
     w.blank().line('// Helper Functions');
     w.append(hHelpers);
   }
+  writeLegacyAliases(w, ctx.legacyAliases, [w.toString(), source]);
   w.blank();
   w.line('#ifdef __cplusplus');
   w.line('@@EXTERN_C_CLOSE@@');

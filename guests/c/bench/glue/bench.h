@@ -69,6 +69,14 @@ void bench_string_dup_n(bench_string_t *ret, const char *s, size_t len);
 // the memory behind the string.
 void bench_string_free(bench_string_t *ret);
 
+// The names wit-bindgen gave the world's own exports before 0.37: a guest
+// defining `<world>_<func>` defines `exports_<world>_<func>`.
+#define bench_add exports_bench_add
+#define bench_echo exports_bench_echo
+#define bench_sum exports_bench_sum
+#define bench_point_add exports_bench_point_add
+#define bench_call_host exports_bench_call_host
+
 #ifdef __cplusplus
 }
 #endif

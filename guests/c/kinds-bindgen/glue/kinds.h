@@ -361,6 +361,63 @@ void kinds_string_dup_n(kinds_string_t *ret, const char *s, size_t len);
 // the memory behind the string.
 void kinds_string_free(kinds_string_t *ret);
 
+// The names wit-bindgen gave the world's own exports before 0.37: a guest
+// defining `<world>_<func>` defines `exports_<world>_<func>`.
+#define kinds_drain exports_kinds_drain
+#define kinds_echo_bool exports_kinds_echo_bool
+#define kinds_echo_u8 exports_kinds_echo_u8
+#define kinds_echo_s8 exports_kinds_echo_s8
+#define kinds_echo_u16 exports_kinds_echo_u16
+#define kinds_echo_s16 exports_kinds_echo_s16
+#define kinds_echo_u32 exports_kinds_echo_u32
+#define kinds_echo_s32 exports_kinds_echo_s32
+#define kinds_echo_u64 exports_kinds_echo_u64
+#define kinds_echo_s64 exports_kinds_echo_s64
+#define kinds_echo_f32 exports_kinds_echo_f32
+#define kinds_echo_f64 exports_kinds_echo_f64
+#define kinds_echo_char exports_kinds_echo_char
+#define kinds_echo_string exports_kinds_echo_string
+#define kinds_echo_bytes exports_kinds_echo_bytes
+#define kinds_echo_strings exports_kinds_echo_strings
+#define kinds_echo_rec exports_kinds_echo_rec
+#define kinds_echo_var exports_kinds_echo_var
+#define kinds_echo_color exports_kinds_echo_color
+#define kinds_echo_perms exports_kinds_echo_perms
+#define kinds_echo_opt exports_kinds_echo_opt
+#define kinds_echo_optopt exports_kinds_echo_optopt
+#define kinds_echo_res exports_kinds_echo_res
+#define kinds_echo_tup exports_kinds_echo_tup
+#define kinds_relay_bool exports_kinds_relay_bool
+#define kinds_relay_u8 exports_kinds_relay_u8
+#define kinds_relay_s8 exports_kinds_relay_s8
+#define kinds_relay_u16 exports_kinds_relay_u16
+#define kinds_relay_s16 exports_kinds_relay_s16
+#define kinds_relay_u32 exports_kinds_relay_u32
+#define kinds_relay_s32 exports_kinds_relay_s32
+#define kinds_relay_u64 exports_kinds_relay_u64
+#define kinds_relay_s64 exports_kinds_relay_s64
+#define kinds_relay_f32 exports_kinds_relay_f32
+#define kinds_relay_f64 exports_kinds_relay_f64
+#define kinds_relay_char exports_kinds_relay_char
+#define kinds_relay_string exports_kinds_relay_string
+#define kinds_relay_bytes exports_kinds_relay_bytes
+#define kinds_relay_strings exports_kinds_relay_strings
+#define kinds_relay_rec exports_kinds_relay_rec
+#define kinds_relay_var exports_kinds_relay_var
+#define kinds_relay_color exports_kinds_relay_color
+#define kinds_relay_perms exports_kinds_relay_perms
+#define kinds_relay_opt exports_kinds_relay_opt
+#define kinds_relay_optopt exports_kinds_relay_optopt
+#define kinds_relay_res exports_kinds_relay_res
+#define kinds_relay_tup exports_kinds_relay_tup
+#define kinds_spill exports_kinds_spill
+#define kinds_bad_char exports_kinds_bad_char
+#define kinds_bad_color exports_kinds_bad_color
+#define kinds_bad_var exports_kinds_bad_var
+#define kinds_bad_opt exports_kinds_bad_opt
+#define kinds_bad_string exports_kinds_bad_string
+#define kinds_bad_bounds exports_kinds_bad_bounds
+
 #ifdef __cplusplus
 }
 #endif

@@ -42,6 +42,12 @@ void exports_plugin_trigger_host_calls(int32_t n);
 // Adds two points component-wise, wrapping on overflow.
 void exports_plugin_point_add(plugin_point_t *a, plugin_point_t *b, plugin_point_t *ret);
 
+// The names wit-bindgen gave the world's own exports before 0.37: a guest
+// defining `<world>_<func>` defines `exports_<world>_<func>`.
+#define plugin_just_add exports_plugin_just_add
+#define plugin_trigger_host_calls exports_plugin_trigger_host_calls
+#define plugin_point_add exports_plugin_point_add
+
 #ifdef __cplusplus
 }
 #endif

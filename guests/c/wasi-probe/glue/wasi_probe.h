@@ -105,6 +105,19 @@ void wasi_probe_string_dup_n(wasi_probe_string_t *ret, const char *s, size_t len
 // the memory behind the string.
 void wasi_probe_string_free(wasi_probe_string_t *ret);
 
+// The names wit-bindgen gave the world's own exports before 0.37: a guest
+// defining `<world>_<func>` defines `exports_<world>_<func>`.
+#define wasi_probe_read_file exports_wasi_probe_read_file
+#define wasi_probe_write_file exports_wasi_probe_write_file
+#define wasi_probe_get_env exports_wasi_probe_get_env
+#define wasi_probe_args exports_wasi_probe_args
+#define wasi_probe_print exports_wasi_probe_print
+#define wasi_probe_print_err exports_wasi_probe_print_err
+#define wasi_probe_read_stdin exports_wasi_probe_read_stdin
+#define wasi_probe_now exports_wasi_probe_now
+#define wasi_probe_random_bytes exports_wasi_probe_random_bytes
+#define wasi_probe_exit exports_wasi_probe_exit
+
 #ifdef __cplusplus
 }
 #endif
