@@ -34,11 +34,16 @@ const title = (name: string): string => (problem === null ? name : `${name} (ski
  * Generates the glue of `<wit>.wit`, compiles `<name>.c` with it and builds
  * the component (strings in `encoding` on both steps, as with `--string-encoding`).
  */
-async function buildGuest(name: string, wit = name, encoding: 'utf8' | 'utf16' = 'utf8'): Promise<CompiledComponent> {
-  const dir = path.join(scratch, name);
+async function buildGuest(
+  name: string,
+  wit = name,
+  encoding: 'utf8' | 'utf16' = 'utf8',
+  autodropBorrows = false,
+): Promise<CompiledComponent> {
+  const dir = path.join(scratch, `${name}-${encoding}${autodropBorrows ? '-autodrop' : ''}`);
   mkdirSync(dir, { recursive: true });
   const loaded = loadWit(path.join(fixtures, `${wit}.wit`));
-  const generated = generateCGuest(loaded.resolve, selectWorld(loaded), { stringEncoding: encoding });
+  const generated = generateCGuest(loaded.resolve, selectWorld(loaded), { stringEncoding: encoding, autodropBorrows });
   for (const [file, text] of generated.files) writeFileSync(path.join(dir, file), text);
   const core = path.join(dir, `${name}.core.wasm`);
   const failure = clangWasm([
@@ -238,8 +243,11 @@ suite(title('kinds'), () => {
 });
 
 suite(title('resources'), () => {
-  it('uses the host resource through own/borrow handles and implements its own with rep, new and destructor', async () => {
-    const compiled = await buildGuest('resources');
+  it.each([
+    ['without', false],
+    ['with', true],
+  ])('uses the host resource through own/borrow handles and implements its own with rep, new and destructor (glue %s --autodrop-borrows)', async (_, autodrop) => {
+    const compiled = await buildGuest('resources', 'resources', 'utf8', autodrop);
     const blobs: { bytes: number[]; disposed: boolean }[] = [];
     class Blob {
       readonly state: { bytes: number[]; disposed: boolean };
@@ -288,6 +296,8 @@ suite(title('resources'), () => {
       finish(c: Counter): number;
       destroyed(): number;
       blobSize(b: Blob): number;
+      blobSizeKept(b: Blob): number;
+      sizes(l: Blob[]): number;
       maybeCounter(start: number | undefined): Counter | undefined;
     };
     const destroyedBefore = guest.destroyed();
@@ -307,6 +317,13 @@ suite(title('resources'), () => {
     expect(guest.blobSize(blob)).toBe(4);
     expect(guest.blobSize(blob)).toBe(4);
     expect(blob.state.disposed).toBe(false);
+    // Borrows the guest leaves (a guest written for --autodrop-borrows yes) are the glue's to drop; with
+    // --autodrop-borrows the glue must not drop again those the guest dropped (that traps).
+    for (let i = 0; i < 3; i++) expect(guest.blobSizeKept(blob)).toBe(4);
+    const more = [1, 2, 3, 4, 5].map((n) => new Blob(new Uint8Array(n)));
+    expect(guest.sizes([blob, ...more])).toBe(4 + 15);
+    expect(guest.sizes([])).toBe(0);
+    expect(guest.blobSize(blob)).toBe(4);
     expect(guest.maybeCounter(undefined)).toBeUndefined();
     const made = guest.maybeCounter(6);
     expect(made?.value()).toBe(6);

@@ -514,19 +514,45 @@ describe('borrows of imported resources in exports', () => {
     '}',
   ].join('\n');
 
-  it('always offers <prefix>_<r>_drop_borrow for imported resources', () => {
+  it('always offers <prefix>_<r>_drop_borrow for imported resources, which marks the borrow dropped', () => {
     const { h, c } = generateText(wit);
     expect(h).toContain('extern void test_borrowing_test_thing_drop_borrow(test_borrowing_test_borrow_thing_t handle);');
-    expect(flat(c)).toContain('void test_borrowing_test_thing_drop_borrow(test_borrowing_test_borrow_thing_t handle) { __wasm_import_test_borrowing_test_thing_drop(handle.__handle); }');
-    expect(c).not.toMatch(/exports_test_borrowing_user_do_borrow\([^)]*\);\s*test_borrowing_test_thing_drop_borrow/);
+    expect(flat(c)).toContain(
+      'void test_borrowing_test_thing_drop_borrow(test_borrowing_test_borrow_thing_t handle) { witgen_borrow_dropped(handle.__handle); __wasm_import_test_borrowing_test_thing_drop(handle.__handle); }',
+    );
   });
 
-  it('--autodrop-borrows drops them after the export returns', () => {
+  it('records the borrows an export receives and drops those the guest left, with or without --autodrop-borrows', () => {
     const loaded = loadWitText(wit);
-    const [, c = ''] = [...generateCGuest(loaded.resolve, selectWorld(loaded), { autodropBorrows: true }).files.values()];
+    const outputs = [false, true].map((autodropBorrows) => {
+      const [, c = ''] = [...generateCGuest(loaded.resolve, selectWorld(loaded), { autodropBorrows }).files.values()];
+      return c;
+    });
+    // Guests are written for either wit-bindgen mode; the glue serves both the same way.
+    expect(outputs[1]).toBe(outputs[0]);
+    const c = outputs[0] ?? '';
     const adapter = flat(c.slice(c.indexOf('__attribute__((__export_name__("test:borrowing/user#do-borrow")))')));
-    expect(adapter).toContain('exports_test_borrowing_user_do_borrow(__arg0, &__arg2, __arg4.is_some ? &__arg4.val : NULL);');
-    expect(adapter).toContain('test_borrowing_test_thing_drop_borrow(__arg0); test_borrowing_test_thing_drop_borrow(__arg2.a); if (__arg4.is_some) { test_borrowing_test_thing_drop_borrow(__arg4.val); }');
+    const drop = '__wasm_import_test_borrowing_test_thing_drop';
+    expect(adapter).toContain(
+      `witgen_borrow_received((__arg0).__handle, ${drop}); witgen_borrow_received(((__arg2).a).__handle, ${drop}); ` +
+        `if ((__arg4).is_some) { witgen_borrow_received(((__arg4).val).__handle, ${drop}); } ` +
+        'exports_test_borrowing_user_do_borrow(__arg0, &__arg2, __arg4.is_some ? &__arg4.val : NULL); witgen_borrows_release();',
+    );
+    expect(c).toContain('static void witgen_borrows_release(void)');
+  });
+
+  it('records borrows inside lists too, before the guest may free the list', () => {
+    const { c } = generateText(`package t:bl;
+interface host { resource r; }
+world w {
+  import host;
+  use host.{r};
+  export f: func(l: list<borrow<r>>);
+}`);
+    const adapter = flat(c.slice(c.indexOf('__attribute__((__export_name__("f")))')));
+    expect(adapter).toMatch(/for \(size_t (__i\d+) = 0; \1 < \(__arg\d+\)\.len; \1\+\+\) \{ witgen_borrow_received\(/);
+    expect(adapter.indexOf('witgen_borrow_received')).toBeLessThan(adapter.indexOf('exports_w_f(&'));
+    expect(adapter.indexOf('witgen_borrows_release();')).toBeGreaterThan(adapter.indexOf('exports_w_f(&'));
   });
 });
 

@@ -40,6 +40,8 @@ export interface ResourceInfo {
   readonly rep: string;
   /** The helper dropping a borrowed handle (imported resources). */
   readonly dropBorrow: string;
+  /** The core `[resource-drop]` import the drop helpers call. */
+  readonly dropImport: string;
 }
 
 /** Where types and functions are being generated: one interface of the world, or the world itself. */
@@ -101,6 +103,8 @@ export class CGuestContext {
   /** Old names (wit-bindgen before 0.37) of the world's own exports, mapped onto the current ones. */
   readonly legacyAliases: LegacyAlias[] = [];
   needsString = false;
+  /** An imported resource exists: the source gets the borrow bookkeeping of export calls. */
+  needsBorrowScope = false;
   /** A WIT type mentions `error-context`: the world gets its handle type and built-ins. */
   usesErrorContext = false;
   needsErrorContext = false;

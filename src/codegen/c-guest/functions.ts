@@ -13,11 +13,11 @@ import { CodeWriter } from '../writer.js';
 import { generateAsyncExport, generateAsyncImport } from './async-functions.js';
 import { defineFuturesAndStreams } from './async-types.js';
 import type { CGuestContext, Scope } from './context.js';
+import { holdsBorrow, recordBorrows } from './borrow-scope.js';
 import { writeDocs } from './docs.js';
 import { coreCType, FunctionBody, liftFlat, lowerFlat } from './flat.js';
 import { cSignature, type CSignature } from './signature.js';
 import { cIdent, snakeCase } from './names.js';
-import { dropBorrowFunction } from './resources.js';
 import { freeCall, ownsMemory } from './types.js';
 
 function coreDeclaration(abi: FunctionAbi, name: string, lift: boolean, argNames: string[]): string {
@@ -173,10 +173,12 @@ export function generateExport(ctx: CGuestContext, scope: Scope, func: Func): vo
   const argNames = abi.params.map((_, i) => `arg${i}`);
   const { values, args } = liftExportParams(ctx, body, func, sig, abi, argNames);
 
+  // Borrows of imported resources in the arguments: recorded before the guest may free the
+  // values holding them, and those the guest did not drop are dropped after it returns.
+  const borrows = func.params.some((p) => holdsBorrow(ctx, p.type));
+  func.params.forEach((p, i) => recordBorrows(ctx, body, p.type, values[i] ?? ''));
   const result = callExport(ctx, body, sig, args, func.result);
-  if (ctx.autodropBorrows) {
-    func.params.forEach((p, i) => dropBorrows(ctx, body, p.type, values[i] ?? ''));
-  }
+  if (borrows) body.out.line('witgen_borrows_release();');
   if (func.result !== null && result !== null) {
     if (abi.resultsIndirect) {
       const layout = layoutOf(ctx.resolve, func.result);
@@ -240,86 +242,6 @@ export function liftExportParams(
     return p.byPointer ? `&${value}` : value;
   });
   return { values, args };
-}
-
-/**
- * Drops the borrows of imported resources inside the argument `value`: the
- * handle itself, or fields of records and tuples, or the payload of options,
- * results and variants holding one.
- */
-function dropBorrows(ctx: CGuestContext, body: FunctionBody, type: Type, value: string): void {
-  const resolved = ctx.resolveType(type);
-  if (resolved.kind !== 'def') return;
-  const kind = resolved.def;
-  const out = body.out;
-  switch (kind.kind) {
-    case 'handle': {
-      const drop = kind.handle === 'borrow' ? dropBorrowFunction(ctx, ctx.dealias(kind.resource)) : null;
-      if (drop !== null) out.line(`${drop}(${value});`);
-      return;
-    }
-    case 'record':
-      for (const f of kind.fields) dropBorrows(ctx, body, f.type, `${value}.${cIdent(f.name)}`);
-      return;
-    case 'tuple':
-      kind.types.forEach((t, i) => dropBorrows(ctx, body, t, `${value}.f${i}`));
-      return;
-    case 'option':
-      if (!holdsBorrow(ctx, kind.type)) return;
-      out.line(`if (${value}.is_some) {`);
-      dropBorrows(ctx, body, kind.type, `${value}.val`);
-      out.line('}');
-      return;
-    case 'result': {
-      const ok = kind.ok !== null && holdsBorrow(ctx, kind.ok);
-      const err = kind.err !== null && holdsBorrow(ctx, kind.err);
-      if (!ok && !err) return;
-      out.line(`if (!${value}.is_err) {`);
-      if (ok && kind.ok !== null) dropBorrows(ctx, body, kind.ok, `${value}.val.ok`);
-      out.line('} else {');
-      if (err && kind.err !== null) dropBorrows(ctx, body, kind.err, `${value}.val.err`);
-      out.line('}');
-      return;
-    }
-    case 'variant': {
-      const cases = kind.cases.map((c, i) => ({ c, i })).filter(({ c }) => c.type !== null && holdsBorrow(ctx, c.type));
-      if (cases.length === 0) return;
-      out.line(`switch ((int32_t) ${value}.tag) {`);
-      for (const { c, i } of cases) {
-        out.line(`case ${i}: {`);
-        if (c.type !== null) dropBorrows(ctx, body, c.type, `${value}.val.${cIdent(c.name)}`);
-        out.line('break;');
-        out.line('}');
-      }
-      out.line('}');
-      return;
-    }
-    default:
-      // Borrows inside lists stay the guest's to drop (wit-bindgen refuses to autodrop those too).
-      return;
-  }
-}
-
-function holdsBorrow(ctx: CGuestContext, type: Type): boolean {
-  const resolved = ctx.resolveType(type);
-  if (resolved.kind !== 'def') return false;
-  const kind = resolved.def;
-  switch (kind.kind) {
-    case 'handle':
-      return kind.handle === 'borrow' && dropBorrowFunction(ctx, ctx.dealias(kind.resource)) !== null;
-    case 'record':
-      return kind.fields.some((f) => holdsBorrow(ctx, f.type));
-    case 'tuple':
-      return kind.types.some((t) => holdsBorrow(ctx, t));
-    case 'option':
-      return holdsBorrow(ctx, kind.type);
-    case 'result':
-      return (kind.ok !== null && holdsBorrow(ctx, kind.ok)) || (kind.err !== null && holdsBorrow(ctx, kind.err));
-    case 'variant':
-      return kind.cases.some((c) => c.type !== null && holdsBorrow(ctx, c.type));
-    default:
-      return false;
-  }
 }
 
 /** Calls the guest's implementation; returns the local holding the WIT result (or null). */

@@ -12,6 +12,7 @@ import { CodeWriter } from '../writer.js';
 import { CGuestContext, type GuestImplementation, type Scope } from './context.js';
 import { CGuestError } from './errors.js';
 import { useErrorContext, type BuiltinImport } from './async-types.js';
+import { borrowScopeRuntime } from './borrow-scope.js';
 import { bitcastHelpers } from './flat.js';
 import { generateExport, generateImport } from './functions.js';
 import { writeLegacyAliases } from './legacy-names.js';
@@ -274,6 +275,10 @@ function renderSource(ctx: CGuestContext, headerName: string): string {
   w.line(`#include "${headerName}"`);
   w.line('#include <stdlib.h>');
   if (ctx.needsString) w.line('#include <string.h>');
+  if (ctx.needsBorrowScope) {
+    cDefs.blank();
+    for (const line of borrowScopeRuntime()) cDefs.line(line);
+  }
   for (const line of bitcastHelpers(ctx.bitcasts)) cDefs.line(line);
   w.blank().append(cDefs);
 

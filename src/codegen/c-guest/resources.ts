@@ -15,12 +15,6 @@ import { writeDocs, type Docs } from './docs.js';
 import { unsupported } from './errors.js';
 import { snakeCase } from './names.js';
 
-/** The C function dropping a borrow of an imported resource (null for exported resources). */
-export function dropBorrowFunction(ctx: CGuestContext, resourceId: TypeId): string | null {
-  const info = ctx.resources.get(resourceId);
-  return info === undefined || info.exported ? null : info.dropBorrow;
-}
-
 export function defineResource(ctx: CGuestContext, scope: Scope, id: TypeId, witName: string, docs: Docs): void {
   const ns = ctx.ownerPrefix(scope, id);
   const snake = snakeCase(witName);
@@ -29,13 +23,13 @@ export function defineResource(ctx: CGuestContext, scope: Scope, id: TypeId, wit
   const rep = ctx.typeName(id);
   const exported = scope.exported;
   if (exported && scope.key === null) throw unsupported('resources exported by the world itself', `resource \`${witName}\``);
-  ctx.resources.set(id, { exported, own, borrow, rep, dropBorrow: `${ns}_${snake}_drop_borrow` });
+  const dropImport = `__wasm_import_${ns}_${snake}_drop`;
+  ctx.resources.set(id, { exported, own, borrow, rep, dropBorrow: `${ns}_${snake}_drop_borrow`, dropImport });
 
   const h = ctx.sections.hDefs;
   const hHelpers = ctx.sections.hHelpers;
   const c = ctx.sections.cHelpers;
   const module = exported ? `[export]${scope.module}` : scope.module;
-  const dropImport = `__wasm_import_${ns}_${snake}_drop`;
 
   ctx.claimCName(own);
   h.blank();
@@ -54,10 +48,15 @@ export function defineResource(ctx: CGuestContext, scope: Scope, id: TypeId, wit
     ctx.claimCName(borrow);
     h.blank();
     h.block(`typedef struct ${borrow}`, () => h.line('int32_t __handle;'), ` ${borrow};`);
-    // A borrow an export receives must be dropped before the export returns.
+    // A borrow an export receives must be dropped before the export returns: by the guest
+    // here, or by the glue after the call for the borrows the guest left (see borrow-scope.ts).
+    ctx.needsBorrowScope = true;
     hHelpers.blank().line(`extern void ${ns}_${snake}_drop_borrow(${borrow} handle);`);
     c.blank();
-    c.block(`void ${ns}_${snake}_drop_borrow(${borrow} handle)`, () => c.line(`${dropImport}(handle.__handle);`));
+    c.block(`void ${ns}_${snake}_drop_borrow(${borrow} handle)`, () => {
+      c.line('witgen_borrow_dropped(handle.__handle);');
+      c.line(`${dropImport}(handle.__handle);`);
+    });
     hHelpers.blank().line(`extern ${borrow} ${ns}_borrow_${snake}(${own} handle);`);
     c.blank();
     c.block(`${borrow} ${ns}_borrow_${snake}(${own} arg)`, () => c.line(`return (${borrow}) { arg.__handle };`));

@@ -3,6 +3,44 @@
 #include <stdlib.h>
 #include <string.h>
 
+// Borrowed handles an export received: each dropped once, by the guest or after it returns.
+typedef struct witgen_borrow_entry_t {
+  int32_t handle;
+  bool dropped;
+  void (*drop)(int32_t);
+} witgen_borrow_entry_t;
+static witgen_borrow_entry_t *witgen_borrows = NULL;
+static size_t witgen_borrows_len = 0;
+static size_t witgen_borrows_cap = 0;
+
+__attribute__((__unused__)) static void witgen_borrow_received(int32_t handle, void (*drop)(int32_t)) {
+  if (witgen_borrows_len == witgen_borrows_cap) {
+    witgen_borrows_cap = witgen_borrows_cap == 0 ? 8 : witgen_borrows_cap * 2;
+    witgen_borrows = (witgen_borrow_entry_t *) realloc(witgen_borrows, witgen_borrows_cap * sizeof(witgen_borrow_entry_t));
+    if (witgen_borrows == NULL) abort();
+  }
+  witgen_borrows[witgen_borrows_len].handle = handle;
+  witgen_borrows[witgen_borrows_len].dropped = false;
+  witgen_borrows[witgen_borrows_len].drop = drop;
+  witgen_borrows_len++;
+}
+
+static void witgen_borrow_dropped(int32_t handle) {
+  for (size_t i = 0; i < witgen_borrows_len; i++) {
+    if (witgen_borrows[i].handle == handle && !witgen_borrows[i].dropped) {
+      witgen_borrows[i].dropped = true;
+      return;
+    }
+  }
+}
+
+__attribute__((__unused__)) static void witgen_borrows_release(void) {
+  for (size_t i = 0; i < witgen_borrows_len; i++) {
+    if (!witgen_borrows[i].dropped) witgen_borrows[i].drop(witgen_borrows[i].handle);
+  }
+  witgen_borrows_len = 0;
+}
+
 static inline float __witgen_i32_to_f32(int32_t value) {
   union { int32_t from; float to; } bits;
   bits.from = value;
@@ -221,6 +259,7 @@ void witgen_kinds_bindgen_sinks_sink_drop_own(witgen_kinds_bindgen_sinks_own_sin
 }
 
 void witgen_kinds_bindgen_sinks_sink_drop_borrow(witgen_kinds_bindgen_sinks_borrow_sink_t handle) {
+  witgen_borrow_dropped(handle.__handle);
   __wasm_import_witgen_kinds_bindgen_sinks_sink_drop(handle.__handle);
 }
 
