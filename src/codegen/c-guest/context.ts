@@ -128,7 +128,7 @@ export class CGuestContext {
     readonly renames: ReadonlyMap<string, string> = new Map(),
     /** The name the world goes by in C names and file names (default: its WIT name). */
     worldName?: string,
-    /** Export adapters drop the borrows of imported resources their arguments hold, after the call. */
+    /** `--autodrop-borrows` as given; the glue drops leftover borrows either way (borrow-scope.ts). */
     readonly autodropBorrows = false,
   ) {
     const world = resolve.worlds[worldId];

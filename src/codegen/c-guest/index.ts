@@ -36,8 +36,10 @@ export interface CGuestOptions {
   /** `--rename-world`: the world's name in C names and file names. */
   readonly worldName?: string;
   /**
-   * `--autodrop-borrows`: export adapters drop the borrowed handles of imported
-   * resources found in their arguments once the guest's function returns.
+   * `--autodrop-borrows`, accepted as wit-bindgen accepts it. The glue is the
+   * same either way: export adapters drop, after the guest's function returns,
+   * the borrows of imported resources in their arguments that the guest did
+   * not drop itself (see borrow-scope.ts).
    */
   readonly autodropBorrows?: boolean;
 }
