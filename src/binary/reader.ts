@@ -140,6 +140,22 @@ export class ByteReader {
 
 const WASM_MAGIC = [0x00, 0x61, 0x73, 0x6d];
 
+/**
+ * `readCoreModule`, with a failure turned into `fail(why)`: `why` says in
+ * words why the bytes are not a core module (a component is named as such),
+ * for commands that take a core module as input.
+ */
+export function readCoreModuleOr(bytes: Uint8Array, fail: (why: string) => never): CoreModuleInfo {
+  try {
+    return readCoreModule(bytes);
+  } catch (error) {
+    if (error instanceof BinaryError) {
+      fail(error.code === 'BINARY_VERSION' ? 'it is not a core module (already a component?)' : error.message);
+    }
+    throw error;
+  }
+}
+
 /** Reads the function-related sections of a core module. */
 export function readCoreModule(bytes: Uint8Array): CoreModuleInfo {
   const r = new ByteReader(bytes);

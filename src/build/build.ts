@@ -8,7 +8,7 @@
  * 3. Creates the component (`componentNew`), with jco's preview1 adapter when
  *    the module imports `wasi_snapshot_preview1`.
  */
-import { BinaryError, readCoreModule, type CoreModuleInfo } from '../binary/reader.js';
+import { readCoreModuleOr, type CoreModuleInfo } from '../binary/reader.js';
 import { loadWit, selectWorld, type LoadedWit, type WitOptions } from '../wit/load.js';
 import type { WorldId } from '../wit/model.js';
 import { loadPreview1Adapter, type AdapterKind } from './adapter.js';
@@ -76,15 +76,9 @@ function embeddableWorldName(loaded: LoadedWit, worldId: WorldId): string {
 }
 
 function readModule(bytes: Uint8Array): CoreModuleInfo {
-  try {
-    return readCoreModule(bytes);
-  } catch (error) {
-    if (error instanceof BinaryError) {
-      const what = error.code === 'BINARY_VERSION' ? 'it is not a core module (already a component?)' : error.message;
-      throw new BuildError('BUILD_INPUT', `cannot read the core module: ${what}`);
-    }
-    throw error;
-  }
+  return readCoreModuleOr(bytes, (why) => {
+    throw new BuildError('BUILD_INPUT', `cannot read the core module: ${why}`);
+  });
 }
 
 async function readAdapter(kind: AdapterKind): Promise<Uint8Array> {

@@ -15,7 +15,7 @@
  *    modules, and lifts the adapter's exports.
  */
 import { AbiError } from '../abi/errors.js';
-import { BinaryError, functionType, readCoreModule, type CoreModuleInfo } from '../binary/reader.js';
+import { functionType, readCoreModuleOr, type CoreModuleInfo } from '../binary/reader.js';
 import { loadPreview1Adapter, type AdapterKind } from '../build/adapter.js';
 import { embeddableWit } from '../build/wit-text.js';
 import { chooseAllocator, functionExports, requireAllocator, type AllocatorOptions } from '../runtime/legacy/allocator.js';
@@ -73,15 +73,9 @@ function asUpgrade<T>(run: () => T): T {
 }
 
 function readModule(bytes: Uint8Array): CoreModuleInfo {
-  try {
-    return readCoreModule(bytes);
-  } catch (error) {
-    if (error instanceof BinaryError) {
-      const what = error.code === 'BINARY_VERSION' ? 'it is not a core module (already a component?)' : error.message;
-      throw new UpgradeError('UPGRADE_INPUT', `cannot read the legacy core module: ${what}`);
-    }
-    throw error;
-  }
+  return readCoreModuleOr(bytes, (why) => {
+    throw new UpgradeError('UPGRADE_INPUT', `cannot read the legacy core module: ${why}`);
+  });
 }
 
 function resolveWorld(options: UpgradeOptions): { resolve: Resolve; worldId: WorldId } {
