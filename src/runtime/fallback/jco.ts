@@ -21,6 +21,7 @@ import { defaultCacheDir, MODULE_NAME, transpileCached, type Transpiled } from '
 import { FallbackError } from './errors.js';
 import { importSource, jcoImports, witgenExports, type ImportSource } from './shape.js';
 import { isWasiSpecifier, wasiImportsForJco } from './wasi.js';
+import { explainJspiFailure, withoutJspi } from './jspi.js';
 
 export interface JcoFallbackOptions {
   /** Why witgen's runtime does not run this component (kept in the result and in errors). */
@@ -104,9 +105,11 @@ export async function instantiateWithJco(
   const wasi = wasiImportsForJco(wasiSpecifiers, options.wasi ?? {});
   let exports: Record<string, unknown>;
   try {
-    exports = await loaded.module.instantiate(loaded.getCoreModule, jcoImports(transpiled.imports, sources, imports, wasi));
+    exports = await withoutJspi(() =>
+      loaded.module.instantiate(loaded.getCoreModule, jcoImports(transpiled.imports, sources, imports, wasi)),
+    );
   } catch (error) {
-    const detail = error instanceof Error ? error.message : String(error);
+    const detail = explainJspiFailure(error) ?? (error instanceof Error ? error.message : String(error));
     throw new FallbackError('FALLBACK_INSTANTIATE_FAILED', reason, `jco's instantiation failed: ${detail}`, { cause: error });
   }
   return {
