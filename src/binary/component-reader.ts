@@ -31,6 +31,7 @@ import {
   type TypeId,
 } from './component-types.js';
 import { BinaryError, ByteReader } from './reader.js';
+import { typeSubstitution } from './type-substitution.js';
 
 export type CoreSort = 'func' | 'table' | 'memory' | 'global' | 'tag';
 export type StringEncodingOption = 'utf8' | 'utf16' | 'latin1+utf16';
@@ -70,7 +71,12 @@ export interface InstanceItem {
   readonly sort: Sort;
   /** Index in this component's index space of `sort` (-1 for a type given by `type`). */
   readonly index: number;
-  /** A type a forwarding nested component defines itself (a value type): its arena id. */
+  /**
+   * Sort `type`: a type a forwarding nested component defines itself (a value
+   * type), by arena id, with no runtime item. Sort `func`: the function type
+   * the instance gives the function (the nested export's, substituted), when
+   * it is not the type of function `index`.
+   */
   readonly type?: TypeId;
 }
 
@@ -97,6 +103,8 @@ export interface ComponentExportDef {
   readonly name: string;
   readonly sort: Sort;
   readonly index: number;
+  /** The type the export is ascribed (`(export "f" (func 3) (func (type 7)))`), which is the export's type; null without one. */
+  readonly ascribed: Entity | null;
   readonly offset: number;
 }
 
@@ -411,7 +419,7 @@ class SectionReader {
       this.checkIndex(sort, index, sortAt);
       args.set(name, { name, sort, index });
     }
-    const forwarded = forwardedExports(component, args);
+    const forwarded = forwardedExports(component, args, this.out.types, (item) => this.entityOf(item.sort, item.index));
     if (typeof forwarded === 'string') {
       this.out.unsupported.push({ what: forwarded, offset: at });
       this.addInstance({ kind: 'unsupported', what: forwarded, type: this.out.types.add({ kind: 'instance', exports: new Map() }) });
@@ -429,7 +437,10 @@ class SectionReader {
   private instanceType(items: readonly InstanceItem[]): TypeId {
     const exports = new Map<string, Entity>();
     for (const item of items) {
-      const entity = item.type === undefined ? this.entityOf(item.sort, item.index) : { kind: 'type' as const, referenced: item.type, created: item.type };
+      let entity = this.entityOf(item.sort, item.index);
+      if (item.type !== undefined) {
+        entity = item.sort === 'func' ? { kind: 'func', type: item.type } : { kind: 'type', referenced: item.type, created: item.type };
+      }
       if (entity !== null) exports.set(item.name, entity);
     }
     return this.out.types.add({ kind: 'instance', exports });
@@ -707,14 +718,16 @@ class SectionReader {
     this.checkIndex(sort, index, sortAt);
     let ascribed: Entity | null = null;
     if (optionalFlag(s)) ascribed = this.decoder.externDesc(s, this.scopes);
-    this.out.exports.push({ name, sort, index, offset });
-    // An export adds a new item to its sort's index space.
+    this.out.exports.push({ name, sort, index, ascribed, offset });
+    // An export adds a new item to its sort's index space (of the ascribed type, when there is one).
     switch (sort) {
-      case 'func':
+      case 'func': {
+        const type = ascribed?.kind === 'func' ? ascribed.type : (this.out.funcTypes[index] as TypeId);
         this.out.funcs.push(this.out.funcs[index] as FuncDef);
-        this.out.funcTypes.push(this.out.funcTypes[index] as TypeId);
-        this.scope.funcs.push(this.out.funcTypes[index] as TypeId);
+        this.out.funcTypes.push(type);
+        this.scope.funcs.push(type);
         return;
+      }
       case 'instance':
         this.out.instances.push(this.out.instances[index] as InstanceDef);
         this.scope.instances.push(this.scope.instances[index] as TypeId);
@@ -755,9 +768,17 @@ export class UnsupportedEncoding extends Error {
 /**
  * The exports of `component` instantiated with `args`, when the component
  * only forwards its imports (exports name imported items directly): each
- * export becomes the argument it forwards. Returns the reason otherwise.
+ * export becomes the argument it forwards, typed as the component exports
+ * it with its type imports replaced by the type arguments (type-substitution.ts).
+ * `outerEntity` gives the entity of an argument in the instantiating
+ * component. Returns the reason the component is not a forwarder otherwise.
  */
-function forwardedExports(component: ParsedComponent, args: ReadonlyMap<string, InstanceItem>): InstanceItem[] | string {
+function forwardedExports(
+  component: ParsedComponent,
+  args: ReadonlyMap<string, InstanceItem>,
+  types: ComponentTypes,
+  outerEntity: (item: InstanceItem) => Entity | null,
+): InstanceItem[] | string {
   if (component.modules.length > 0 || component.coreInstances.length > 0 || component.coreFuncs.length > 0) {
     return 'a nested component with its own core modules or canonical functions';
   }
@@ -773,6 +794,15 @@ function forwardedExports(component: ParsedComponent, args: ReadonlyMap<string, 
     }
     return null;
   };
+  // Each type import (the id it introduced) stands for the type given for it.
+  const mapping = new Map<TypeId, TypeId>();
+  for (const imp of component.imports) {
+    if (imp.entity.kind !== 'type') continue;
+    const arg = args.get(imp.name);
+    const given = arg === undefined ? null : outerEntity(arg);
+    if (given?.kind === 'type') mapping.set(imp.entity.created, given.created);
+  }
+  const substitute = typeSubstitution(types, mapping);
   const out: InstanceItem[] = [];
   for (const exp of component.exports) {
     let source: string | null = null;
@@ -786,7 +816,7 @@ function forwardedExports(component: ParsedComponent, args: ReadonlyMap<string, 
         // A value type the nested component defines (e.g. `type c = option<a>`): no runtime item, only its type.
         const type = component.typeSpace[exp.index];
         if (type !== undefined && component.types.definition(type).kind === 'defined') {
-          out.push({ name: exp.name, sort: 'type', index: -1, type });
+          out.push({ name: exp.name, sort: 'type', index: -1, type: substitute(type) });
           continue;
         }
       }
@@ -796,6 +826,12 @@ function forwardedExports(component: ParsedComponent, args: ReadonlyMap<string, 
     if (source === null) return `a nested component whose export \`${exp.name}\` is not one of its imports`;
     const arg = args.get(source);
     if (arg === undefined) return `a nested component instantiated without its import \`${source}\``;
+    if (exp.sort === 'func' && arg.sort === 'func') {
+      // The function keeps its runtime item; its type is the one the nested component exports it with.
+      const declared = exp.ascribed?.kind === 'func' ? exp.ascribed.type : (component.funcTypes[exp.index] as TypeId);
+      out.push({ name: exp.name, sort: 'func', index: arg.index, type: substitute(declared) });
+      continue;
+    }
     out.push({ name: exp.name, sort: arg.sort, index: arg.index });
   }
   return out;

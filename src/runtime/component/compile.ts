@@ -167,8 +167,11 @@ class Planner {
     const imports = new Map<string, Entity>(parsed.imports.map((i) => [i.name, i.entity]));
     const exports = new Map<string, Entity>();
     for (const exp of parsed.exports) {
-      if (exp.sort === 'func') exports.set(exp.name, { kind: 'func', type: parsed.funcTypes[exp.index] as ArenaId });
-      else if (exp.sort === 'instance') {
+      if (exp.sort === 'func') {
+        // An ascribed type is the export's type (it may name exported types rather than the lifted function's).
+        const type = exp.ascribed?.kind === 'func' ? exp.ascribed.type : (parsed.funcTypes[exp.index] as ArenaId);
+        exports.set(exp.name, { kind: 'func', type });
+      } else if (exp.sort === 'instance') {
         const inst = parsed.instances[exp.index];
         if (inst === undefined) throw new UnsupportedComponent(`export \`${exp.name}\` names no instance`);
         exports.set(exp.name, { kind: 'instance', type: inst.type });

@@ -1,0 +1,341 @@
+/**
+ * Two component shapes wit-component writes for ordinary C guests, run by
+ * witgen's own runtime (`fallback: 'never'`), built at test time from the
+ * bindgen-style fixtures (test/fixtures/c-guest/bindgen-style):
+ *
+ * - resource_aggregates: the exported interface `guest-things` uses the
+ *   imported resource `host-things.thing` inside records, lists, variants,
+ *   options, and `more-things` uses `guest-things.mono`. wit-component
+ *   re-declares such types in a shim component over its own imported
+ *   resources, so they only name the right resources once the shim's type
+ *   imports are substituted by its instantiation's arguments.
+ * - world_items: world-level types, flags, variants and a world resource,
+ *   an imported and an exported interface under plain names.
+ *
+ * Each scenario records what it observes; the same scenario through the jco
+ * fallback must record the same (differential check).
+ *
+ * Skipped only when clang cannot build wasm32-wasi reactors (reason in the name).
+ */
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildComponent } from '../../../src/build/index.js';
+import { generateCGuest } from '../../../src/codegen/c-guest/index.js';
+import { compileComponent, instantiate, runtimeInfo, type CompiledComponent } from '../../../src/runtime/component/index.js';
+import { instantiateWithJco } from '../../../src/runtime/component/seams.js';
+import { loadWit, selectWorld } from '../../../src/wit/load.js';
+import { clangWasm, reactorToolchainProblem } from '../../helpers/wasm-clang.js';
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+const fixtures = path.resolve(here, '../../fixtures/c-guest/bindgen-style');
+const scratch = mkdtempSync(path.join(os.tmpdir(), 'witgen-aliased-resources-'));
+afterAll(() => rmSync(scratch, { recursive: true, force: true }));
+
+const problem = reactorToolchainProblem(scratch);
+const suite = problem === null ? describe : describe.skip;
+const title = (name: string): string => (problem === null ? name : `${name} (skipped: ${problem})`);
+
+/** Generates the fixture's glue, compiles the guest with it (as the bindgen-style test does) and builds the component. */
+async function buildGuest(name: string): Promise<CompiledComponent> {
+  const dir = path.join(scratch, name);
+  mkdirSync(dir, { recursive: true });
+  const loaded = loadWit(path.join(fixtures, `${name}.wit`));
+  const generated = generateCGuest(loaded.resolve, selectWorld(loaded), {});
+  for (const [file, text] of generated.files) writeFileSync(path.join(dir, file), text);
+  const core = path.join(dir, `${name}.core.wasm`);
+  const failure = clangWasm([
+    '-mexec-model=reactor', '-Wl,--no-entry', '-O1', '-Wall', '-Wextra', '-Werror', `-I${dir}`,
+    path.join(dir, generated.sourceName), path.join(fixtures, `${name}.c`), '-o', core,
+  ]);
+  if (failure !== null) throw new Error(`the ${name} guest does not compile against witgen's glue:\n${failure}`);
+  const { component } = await buildComponent({ core: new Uint8Array(readFileSync(core)), wit: loaded });
+  return compileComponent(component);
+}
+
+type Engine = 'witgen' | 'jco';
+type Call = (...args: unknown[]) => unknown;
+type Exports = Record<string, unknown>;
+
+/** Instantiates with witgen's runtime (no fallback allowed) or, for the differential check, with jco. */
+async function start(compiled: CompiledComponent, imports: Record<string, unknown>, engine: Engine): Promise<Exports> {
+  if (engine === 'witgen') {
+    const exports = await instantiate(compiled, imports, { fallback: 'never' });
+    expect(runtimeInfo(exports)?.engine).toBe('witgen');
+    return exports;
+  }
+  const world = compiled.world;
+  if (world === null) throw new Error('witgen does not run this component: no world to give jco');
+  const jco = await instantiateWithJco(compiled.bytes, imports, {
+    reason: 'differential check',
+    cacheDir: path.join(scratch, 'jco-cache'),
+    world: { resolve: world.resolve, worldId: world.worldId },
+  });
+  return jco.exports;
+}
+
+class Thing {
+  constructor(
+    readonly v: number,
+    private readonly disposed: number[],
+  ) {}
+  value(): number {
+    return this.v;
+  }
+  [Symbol.dispose](): void {
+    this.disposed.push(this.v);
+  }
+}
+
+interface Mono {
+  get(): number;
+  [Symbol.dispose](): void;
+}
+
+interface GuestThings {
+  Mono: new (v: number) => Mono;
+  sumHolder(h: { owned: Thing; borrowed: Thing; mine: Mono; label: string }): number;
+  sumOwner(o: { things: Thing[]; monos: Mono[] }): number;
+  pick(e: { tag: string; val?: unknown }): number;
+  makeMonos(n: number): Mono[];
+  maybeThing(t: Thing | undefined): Thing | undefined;
+  pair(a: number, b: number): [Mono, Mono];
+  tryMono(v: number): Mono;
+  liveMonos(): number;
+}
+
+interface MoreThings {
+  unwrap(w: { m: Mono; extra: number }): number;
+  peek(m: Mono): number;
+}
+
+/**
+ * The resource_aggregates scenario (the bindgen-style test's calls and
+ * checks): returns what it observed, in order, for the differential check.
+ */
+async function aggregatesScenario(compiled: CompiledComponent, engine: Engine): Promise<unknown[]> {
+  const log: unknown[] = [];
+  const see = <T>(label: string, value: T): T => (log.push([label, value]), value);
+  const disposed: number[] = [];
+  // The class the host gives for `thing`: the guest's constructor and the host's own code make the same objects.
+  const HostThing = class extends Thing {
+    constructor(v: number) {
+      super(v, disposed);
+    }
+  };
+  const make = (v: number): Thing => new HostThing(v);
+  const exports = await start(compiled, {
+    'test:aggregates/host-things': {
+      Thing: HostThing,
+      makeThings: (n: number) => Array.from({ length: n }, (_, i) => make(i)),
+      sumBorrowed: (l: Thing[]) => l.reduce((sum, t) => sum + t.value(), 0),
+    },
+  }, engine);
+  (exports['run'] as Call)();
+  // The guest dropped the three things make-things gave it and the one it constructed.
+  expect(see('run disposed', [...disposed].sort())).toEqual([0, 1, 2, 41]);
+  disposed.length = 0;
+
+  const guest = exports['guestThings'] as GuestThings;
+  const more = exports['moreThings'] as MoreThings;
+  const mine = new guest.Mono(100);
+  const kept = make(20);
+  expect(see('sum-holder', guest.sumHolder({ owned: make(1), borrowed: kept, mine, label: 'abc' }))).toBe(1 + 20 + 100 + 3);
+  // The owned thing went to the guest, which dropped it (the host's class saw the drop); the borrowed one is still the host's.
+  expect(see('disposed after sum-holder', [...disposed])).toEqual([1]);
+  expect(see('kept', kept.value())).toBe(20);
+  expect(see('mine after sum-holder', mine.get())).toBe(100);
+  expect(see('live', guest.liveMonos())).toBe(1);
+  expect(see('sum-owner', guest.sumOwner({ things: [make(2), make(3)], monos: [new guest.Mono(4)] }))).toBe(9);
+  expect(see('disposed after sum-owner', [...disposed])).toEqual([1, 2, 3]);
+  expect(see('live', guest.liveMonos())).toBe(1);
+  expect(see('pick t', guest.pick({ tag: 't', val: make(7) }))).toBe(7);
+  expect(see('pick m', guest.pick({ tag: 'm', val: new guest.Mono(8) }))).toBe(8);
+  expect(see('pick neither', guest.pick({ tag: 'neither' }))).toBe(1000);
+  expect(see('disposed after pick', [...disposed])).toEqual([1, 2, 3, 7]);
+  expect(see('live', guest.liveMonos())).toBe(1);
+  const monos = guest.makeMonos(3);
+  expect(see('make-monos', monos.map((m) => m.get()))).toEqual([0, 10, 20]);
+  expect(see('live', guest.liveMonos())).toBe(4);
+  // Handed back as owns: the guest drops them.
+  expect(see('sum-owner monos', guest.sumOwner({ things: [], monos }))).toBe(30);
+  expect(see('live', guest.liveMonos())).toBe(1);
+  expect(see('maybe-thing none', guest.maybeThing(undefined))).toBeUndefined();
+  // The same host object comes back: an own handle of an imported resource goes through the host's table both ways.
+  const five = make(5);
+  const back = guest.maybeThing(five);
+  expect(see('maybe-thing some', back?.value())).toBe(5);
+  expect(see('maybe-thing identity', back === five)).toBe(true);
+  const [a, b] = guest.pair(1, 2);
+  expect(see('pair', [a.get(), b.get()])).toEqual([1, 2]);
+  expect(see('live', guest.liveMonos())).toBe(3);
+  a[Symbol.dispose]();
+  b[Symbol.dispose]();
+  expect(see('live after disposing the pair', guest.liveMonos())).toBe(1);
+  let error: unknown;
+  try {
+    guest.tryMono(-1);
+  } catch (caught) {
+    error = caught;
+  }
+  expect(see('try-mono err', (error as { payload?: unknown } | undefined)?.payload)).toBe('negative');
+  const tried = guest.tryMono(5);
+  expect(see('try-mono ok', tried.get())).toBe(5);
+  tried[Symbol.dispose]();
+  // `more-things` uses `guest-things.mono`: the same resource, one table.
+  expect(see('peek', more.peek(mine))).toBe(100);
+  expect(see('mine after peek', mine.get())).toBe(100);
+  const before = guest.liveMonos();
+  expect(see('unwrap', more.unwrap({ m: new guest.Mono(6), extra: 1 }))).toBe(7);
+  expect(see('live after unwrap', guest.liveMonos())).toBe(before);
+  mine[Symbol.dispose]();
+  expect(see('live at the end', guest.liveMonos())).toBe(0);
+  expect(see('disposed at the end', [...disposed])).toEqual([1, 2, 3, 7]);
+  return log;
+}
+
+/** The world_items scenario (the bindgen-style test's calls and checks), returning what it observed. */
+async function worldItemsScenario(compiled: CompiledComponent, engine: Engine): Promise<unknown[]> {
+  const log: unknown[] = [];
+  const see = <T>(label: string, value: T): T => (log.push([label, value]), value);
+  const dropped: number[][] = [];
+  const flips: string[] = [];
+  class Cursor {
+    private at: { x: number; y: number };
+    constructor(at: { x: number; y: number }) {
+      this.at = { ...at };
+    }
+    position(): { x: number; y: number } {
+      return this.at;
+    }
+    nudge(by: number, d: 'horizontal' | 'vertical'): void {
+      this.at = d === 'horizontal' ? { x: this.at.x + by, y: this.at.y } : { x: this.at.x, y: this.at.y + by };
+    }
+    [Symbol.dispose](): void {
+      dropped.push([this.at.x, this.at.y]);
+    }
+  }
+  const seenEvents: unknown[] = [];
+  const exports = await start(compiled, {
+    'host-ops': {
+      scale: (p: { x: number; y: number }, factor: number) => ({ x: p.x * factor, y: p.y * factor }),
+      flip: (a: string) => (flips.push(a), a === 'vertical' ? 'horizontal' : 'vertical'),
+    },
+    Cursor,
+    keysOf: (e: { tag: string; val?: unknown }) => (seenEvents.push(e), { shift: false, ctrl: e.tag === 'clicked' }),
+    length: (s: { start: { x: number; y: number }; end: { x: number; y: number }; along: string }) => (
+      seenEvents.push(s), Math.hypot(s.end.x - s.start.x, s.end.y - s.start.y)
+    ),
+  }, engine);
+  (exports['run'] as Call)();
+  expect(see('dropped', dropped)).toEqual([[7, -3]]);
+  expect(see('flips', flips)).toEqual(['vertical']);
+  // The world-level variant, record and enum as the host receives them from the guest.
+  expect(see('events', seenEvents)).toEqual([
+    { tag: 'clicked', val: { x: 2, y: -3 } },
+    { tag: 'idle' },
+    { start: { x: 0, y: 0 }, end: { x: 3, y: 4 }, along: 'vertical' },
+  ]);
+  const describe = exports['describe'] as Call;
+  expect(see('describe', describe({ start: { x: 1, y: 2 }, end: { x: -3, y: 4 }, along: 'horizontal' }, { shift: true, ctrl: true }))).toBe(
+    '(1,2)->(-3,4) h+shift+ctrl',
+  );
+  expect(see('describe plain', describe({ start: { x: 0, y: 0 }, end: { x: 0, y: -1 }, along: 'vertical' }, { shift: false, ctrl: false }))).toBe(
+    '(0,0)->(0,-1) v',
+  );
+  const guestOps = exports['guestOps'] as { recordClick(p: { x: number; y: number }): unknown };
+  expect(see('click 1', guestOps.recordClick({ x: 5, y: 6 }))).toEqual({ count: 1, last: '5,6' });
+  expect(see('click 2', guestOps.recordClick({ x: -1, y: 0 }))).toEqual({ count: 2, last: '-1,0' });
+  return log;
+}
+
+suite(title('an exported interface using an imported resource, and one using another export\'s resource'), () => {
+  let compiled: CompiledComponent;
+  beforeAll(async () => {
+    compiled = await buildGuest('resource_aggregates');
+  });
+
+  it('is run by witgen itself', () => {
+    expect(compiled.fallbackReason).toBeNull();
+    expect(compiled.engine).toBe('witgen');
+  });
+
+  it('gives a `use`d resource the identity of the resource it names', () => {
+    const world = compiled.world;
+    if (world === null) throw new Error('no world');
+    const { resolve } = world;
+    const typeIn = (iface: string, name: string): number => {
+      const id = resolve.interfaces.find((i) => i.name === iface)?.types.get(name);
+      if (id === undefined) throw new Error(`${iface}.${name} missing`);
+      return id;
+    };
+    // guest-things.thing is host-things.thing; more-things.mono is guest-things.mono.
+    expect(resolve.types[typeIn('guest-things', 'thing')]?.kind).toEqual({ kind: 'type', type: typeIn('host-things', 'thing') });
+    expect(resolve.types[typeIn('more-things', 'mono')]?.kind).toEqual({ kind: 'type', type: typeIn('guest-things', 'mono') });
+    expect(resolve.types[typeIn('host-things', 'thing')]?.kind).toEqual({ kind: 'resource' });
+    expect(resolve.types[typeIn('guest-things', 'mono')]?.kind).toEqual({ kind: 'resource' });
+  });
+
+  it('moves own and borrowed handles inside records, lists, variants, options, results and tuples (fallback never)', async () => {
+    await aggregatesScenario(compiled, 'witgen');
+  });
+
+  it('disposes exported resources lifted from lists and tuples, and traps on a handle used after it was given away', async () => {
+    const disposed: number[] = [];
+    const exports = await start(compiled, {
+      'test:aggregates/host-things': {
+        Thing: class extends Thing {
+          constructor(v: number) {
+            super(v, disposed);
+          }
+        },
+        makeThings: () => [],
+        sumBorrowed: () => 0,
+      },
+    }, 'witgen');
+    const guest = exports['guestThings'] as GuestThings;
+    const more = exports['moreThings'] as MoreThings;
+    const monos = guest.makeMonos(4);
+    expect(guest.liveMonos()).toBe(4);
+    for (const m of monos) m[Symbol.dispose]();
+    expect(guest.liveMonos()).toBe(0);
+    // Disposing twice is harmless.
+    monos[0]?.[Symbol.dispose]();
+    expect(guest.liveMonos()).toBe(0);
+    // A mono given to the guest as an own (through more-things' record) is no longer the host's to use.
+    const given = new guest.Mono(3);
+    expect(more.unwrap({ m: given, extra: 0 })).toBe(3);
+    expect(() => given.get()).toThrow();
+    expect(() => more.peek(given)).toThrow();
+  });
+
+  it('behaves as the jco fallback does (differential)', async () => {
+    const ours = await aggregatesScenario(compiled, 'witgen');
+    const theirs = await aggregatesScenario(compiled, 'jco');
+    expect(ours).toEqual(theirs);
+  });
+});
+
+suite(title('world-level types, resources and plainly named interfaces'), () => {
+  let compiled: CompiledComponent;
+  beforeAll(async () => {
+    compiled = await buildGuest('world_items');
+  });
+
+  it('is run by witgen itself', () => {
+    expect(compiled.fallbackReason).toBeNull();
+    expect(compiled.engine).toBe('witgen');
+  });
+
+  it('passes world-level records, variants, flags and a world resource both ways (fallback never)', async () => {
+    await worldItemsScenario(compiled, 'witgen');
+  });
+
+  it('behaves as the jco fallback does (differential)', async () => {
+    const ours = await worldItemsScenario(compiled, 'witgen');
+    const theirs = await worldItemsScenario(compiled, 'jco');
+    expect(ours).toEqual(theirs);
+  });
+});
