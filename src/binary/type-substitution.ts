@@ -22,15 +22,6 @@ import type { ComponentTypes, DefinedType, NamedValType, TypeId, TypeInfo, ValTy
 export function typeSubstitution(types: ComponentTypes, mapping: ReadonlyMap<TypeId, TypeId>): (id: TypeId) => TypeId {
   const done = new Map<TypeId, TypeId>();
 
-  const mapped = (id: TypeId): TypeId | undefined => {
-    // An `eq` import is an alias of the type it names: any link of the chain may be the one given.
-    for (let cur: TypeId | null = id; cur !== null; cur = types.peelAlias(cur)) {
-      const target = mapping.get(cur);
-      if (target !== undefined) return target;
-    }
-    return undefined;
-  };
-
   const valType = (type: ValType): ValType => (type.kind === 'primitive' ? type : { kind: 'id', id: substitute(type.id) });
   const optional = (type: ValType | null): ValType | null => (type === null ? null : valType(type));
   const sameVal = (a: ValType | null, b: ValType | null): boolean => a === b || (a?.kind === 'id' && b?.kind === 'id' && a.id === b.id);
@@ -99,7 +90,7 @@ export function typeSubstitution(types: ComponentTypes, mapping: ReadonlyMap<Typ
   };
 
   function substitute(id: TypeId): TypeId {
-    const target = mapped(id);
+    const target = mapping.get(id);
     if (target !== undefined) return target;
     const known = done.get(id);
     if (known !== undefined) return known;
@@ -114,7 +105,7 @@ export function typeSubstitution(types: ComponentTypes, mapping: ReadonlyMap<Typ
       done.set(id, result);
       return result;
     } else {
-      // Resources defined elsewhere, aliases of them, instance and component types: kept as they are.
+      // Resources not given (defined elsewhere), instance and component types: kept as they are.
       done.set(id, id);
       return id;
     }

@@ -21,7 +21,10 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'nod
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ComponentTypes, type TypeId, type ValType } from '../../../src/binary/component-types.js';
+import { typeSubstitution } from '../../../src/binary/type-substitution.js';
 import { buildComponent } from '../../../src/build/index.js';
 import { generateCGuest } from '../../../src/codegen/c-guest/index.js';
 import { compileComponent, instantiate, runtimeInfo, type CompiledComponent } from '../../../src/runtime/component/index.js';
@@ -337,5 +340,115 @@ suite(title('world-level types, resources and plainly named interfaces'), () => 
     const ours = await worldItemsScenario(compiled, 'witgen');
     const theirs = await worldItemsScenario(compiled, 'jco');
     expect(ours).toEqual(theirs);
+  });
+});
+
+/** A value type tree over two resources: `nested` (a shim's imported resource) and `outer` (defined elsewhere). */
+type Tree =
+  | { readonly k: 'u32' | 'string' }
+  | { readonly k: 'own' | 'borrow' | 'own-alias'; readonly r: 'nested' | 'outer' }
+  | { readonly k: 'list' | 'option'; readonly t: Tree }
+  | { readonly k: 'record' | 'tuple'; readonly ts: readonly Tree[] }
+  | { readonly k: 'result'; readonly ok: Tree | null; readonly err: Tree | null }
+  | { readonly k: 'func'; readonly ts: readonly Tree[]; readonly result: Tree | null };
+
+const trees = fc.letrec<{ tree: Tree }>((tie) => ({
+  tree: fc.oneof(
+    { depthSize: 'small', withCrossShrink: true },
+    fc.record({ k: fc.constantFrom('u32' as const, 'string' as const) }),
+    fc.record({ k: fc.constantFrom('own' as const, 'borrow' as const, 'own-alias' as const), r: fc.constantFrom('nested' as const, 'outer' as const) }),
+    fc.record({ k: fc.constantFrom('list' as const, 'option' as const), t: tie('tree') }),
+    fc.record({ k: fc.constantFrom('record' as const, 'tuple' as const), ts: fc.array(tie('tree'), { minLength: 1, maxLength: 3 }) }),
+    fc.record({ k: fc.constant('result' as const), ok: fc.option(tie('tree'), { nil: null }), err: fc.option(tie('tree'), { nil: null }) }),
+  ),
+})).tree;
+const funcs = fc.record({ k: fc.constant('func' as const), ts: fc.array(trees, { maxLength: 3 }), result: fc.option(trees, { nil: null }) });
+
+/** Adds `tree` to `types` the way a decoder would (children first); resources by the ids given. */
+function build(types: ComponentTypes, tree: Tree, resources: { nested: TypeId; nestedAlias: TypeId; outer: TypeId }): ValType {
+  const id = (def: Parameters<ComponentTypes['add']>[0]): ValType => ({ kind: 'id', id: types.add(def) });
+  const val = (t: Tree): ValType => build(types, t, resources);
+  switch (tree.k) {
+    case 'u32':
+    case 'string':
+      return { kind: 'primitive', name: tree.k };
+    case 'own':
+    case 'borrow':
+      return id({ kind: 'defined', def: { kind: tree.k, resource: resources[tree.r] } });
+    case 'own-alias':
+      // A handle naming the resource through an `eq` alias of it.
+      return id({ kind: 'defined', def: { kind: 'own', resource: tree.r === 'nested' ? resources.nestedAlias : resources.outer } });
+    case 'list':
+      return id({ kind: 'defined', def: { kind: 'list', element: val(tree.t) } });
+    case 'option':
+      return id({ kind: 'defined', def: { kind: 'option', type: val(tree.t) } });
+    case 'record':
+      return id({ kind: 'defined', def: { kind: 'record', fields: tree.ts.map((t, i) => ({ name: `f${i}`, type: val(t) })) } });
+    case 'tuple':
+      return id({ kind: 'defined', def: { kind: 'tuple', types: tree.ts.map(val) } });
+    case 'result':
+      return id({ kind: 'defined', def: { kind: 'result', ok: tree.ok === null ? null : val(tree.ok), err: tree.err === null ? null : val(tree.err) } });
+    case 'func':
+      return id({ kind: 'func', async: false, params: tree.ts.map((t, i) => ({ name: `p${i}`, type: val(t) })), result: tree.result === null ? null : val(tree.result) });
+  }
+}
+
+/** The structure of a type, resources named by `names` (aliases followed). */
+function render(types: ComponentTypes, type: ValType | null, names: ReadonlyMap<TypeId, string>): string {
+  if (type === null) return '_';
+  if (type.kind === 'primitive') return type.name;
+  const info = types.definition(type.id);
+  const r = (t: ValType | null): string => render(types, t, names);
+  if (info.kind === 'func') return `func(${info.params.map((p) => r(p.type)).join(',')})->${r(info.result)}`;
+  if (info.kind !== 'defined') return '?';
+  const def = info.def;
+  switch (def.kind) {
+    case 'own':
+    case 'borrow':
+      return `${def.kind}<${names.get(types.underlying(def.resource)) ?? '?'}>`;
+    case 'list':
+      return `list<${r(def.element)}>`;
+    case 'option':
+      return `option<${r(def.type)}>`;
+    case 'record':
+      return `record{${def.fields.map((f) => r(f.type)).join(',')}}`;
+    case 'tuple':
+      return `tuple<${def.types.map(r).join(',')}>`;
+    case 'result':
+      return `result<${r(def.ok)},${r(def.err)}>`;
+    default:
+      return def.kind;
+  }
+}
+
+describe('type substitution of a nested component\'s type imports', () => {
+  it('replaces the imported resource everywhere (through aliases), keeps types that do not mention it, and is stable', () => {
+    fc.assert(
+      fc.property(fc.oneof(trees, funcs), (tree) => {
+        const types = new ComponentTypes();
+        const outer = types.add({ kind: 'resource', destructor: null });
+        const given = types.add({ kind: 'resource', destructor: 3 });
+        const nested = types.add({ kind: 'resource', destructor: null });
+        const nestedAlias = types.add({ kind: 'alias', of: nested });
+        const type = build(types, tree, { nested, nestedAlias, outer });
+        const before = types.infos.length;
+        const substitute = typeSubstitution(types, new Map([[nested, given]]));
+        const after = type.kind === 'id' ? substitute(type.id) : null;
+        const substituted: ValType = after === null ? type : { kind: 'id', id: after };
+        const expected = render(types, type, new Map([[outer, 'outer'], [nested, 'given']]));
+        expect(render(types, substituted, new Map([[outer, 'outer'], [given, 'given']]))).toBe(expected);
+        const mentionsNested = render(types, type, new Map([[outer, 'outer'], [nested, 'nested']])).includes('nested');
+        // Nothing to replace: the same id, and no new types.
+        if (!mentionsNested) {
+          expect(after).toBe(type.kind === 'id' ? type.id : null);
+          expect(types.infos.length).toBe(before);
+        }
+        // Asking again gives the same answer without adding types.
+        const count = types.infos.length;
+        if (type.kind === 'id') expect(substitute(type.id)).toBe(after);
+        expect(types.infos.length).toBe(count);
+      }),
+      { numRuns: 300 },
+    );
   });
 });
