@@ -1,8 +1,8 @@
 /**
- * Generated C glue checked at the core wasm level, where no component host
- * can run it here: worlds no component can hold (flags of more than 64
- * members), and async exports (jco runs async components only with JSPI,
- * which Node 20 lacks). The guest is compiled with clang and its exports
+ * Generated C glue checked at the core wasm level: worlds no component can
+ * hold (flags of more than 64 members), and async exports driven by hand at
+ * the canonical built-in level (test/guests/async-jco.test.ts runs async
+ * components end to end through jco). The guest is compiled with clang and its exports
  * called directly with WebAssembly, the test playing the component's part:
  * it passes the canonical flat values, reads results from the return area,
  * and receives what the guest hands to the `task.return` built-in.

@@ -185,7 +185,7 @@ export function registerGuestCommand(program: Command): void {
     .option('--string-encoding <encoding>', 'how strings are encoded: utf8 (default) or utf16; pass the same to `witgen build`', parseEncoding)
     .option('--rename <K=V>', 'use C prefix V for the interface K (`ns:pkg/iface@v` or a plain name); repeatable', collectRenames, [])
     .option('--rename-world <name>', "the world's name in C names and file names")
-    .option('--autodrop-borrows <yes|no>', 'drop borrowed handles of imported resources when an export returns', parseYesNo)
+    .option('--autodrop-borrows <yes|no>', 'accepted for wit-bindgen compatibility; the glue works with guests written for either mode (it drops the borrows a guest leaves after an export returns)', parseYesNo)
     .option('--skeleton', 'also write <world>_impl.c, an empty implementation of every export')
     .option('--features <names>', 'enable @unstable features (comma-separated, repeatable)', collectFeatures, [])
     .option('--all-features', 'enable every @unstable feature')
