@@ -22,7 +22,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import fc from 'fast-check';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { ComponentTypes, type TypeId, type ValType } from '../../../src/binary/component-types.js';
 import { typeSubstitution } from '../../../src/binary/type-substitution.js';
 import { buildComponent } from '../../../src/build/index.js';
@@ -36,6 +36,9 @@ const here = path.dirname(fileURLToPath(import.meta.url));
 const fixtures = path.resolve(here, '../../fixtures/c-guest/bindgen-style');
 const scratch = mkdtempSync(path.join(os.tmpdir(), 'witgen-aliased-resources-'));
 afterAll(() => rmSync(scratch, { recursive: true, force: true }));
+
+// Building a guest (clang, wasm-ld, componentNew) and jco's transpile take seconds alone, much longer beside other suites.
+vi.setConfig({ testTimeout: 180_000, hookTimeout: 180_000 });
 
 const problem = reactorToolchainProblem(scratch);
 const suite = problem === null ? describe : describe.skip;
