@@ -68,7 +68,8 @@ describe.skipIf(problem !== null)(`async components through witgen's instantiate
       fc.asyncProperty(
         fc.nat({ max: 0x7fff_ffff }),
         fc.nat({ max: 0x7fff_ffff }),
-        fc.bigInt({ min: 0n, max: 2n ** 63n }),
+        // u64 addition in the guest: two halves never overflow.
+        fc.bigInt({ min: 0n, max: 2n ** 63n - 1n }),
         fc.string({ unit: 'grapheme', maxLength: 30 }),
         fc.nat({ max: 1000 }),
         async (a, b, big, s, x) => {
@@ -81,14 +82,14 @@ describe.skipIf(problem !== null)(`async components through witgen's instantiate
       ),
       { numRuns: 25 },
     );
-  });
+  }, 120_000);
 
   it('leave WebAssembly.promising as the engine had it', async () => {
     const before = webAssembly['promising'];
     const compiled = await compileComponent(await guestComponent('calc'));
     await Promise.all([1, 2, 3].map(() => instantiate(compiled, { 'witgen:async-jco/scaler': { scale: (x: number) => x } })));
     expect(webAssembly['promising']).toBe(before);
-  });
+  }, 120_000);
 
   it.skipIf(engineHasJspi)('refuse a component that must suspend with a FallbackError naming JSPI', async () => {
     const compiled = await compileComponent(await guestComponent('host-async'));
@@ -101,5 +102,5 @@ describe.skipIf(problem !== null)(`async components through witgen's instantiate
     expect((error as FallbackError).code).toBe('FALLBACK_INSTANTIATE_FAILED');
     expect((error as Error).message).toMatch(/the component suspends .*only with JSPI \(WebAssembly\.Suspending\)/);
     expect((error as Error).message).toContain(`Node ${process.versions.node}`);
-  });
+  }, 120_000);
 });
