@@ -67,18 +67,16 @@ const group = (exports: Exports, key: string): Record<string, Call> => exports[k
 const call = (exports: Exports, name: string, ...args: unknown[]): unknown => (exports[name] as Call)(...args);
 
 /**
- * Instantiates with witgen's runtime. `any` also allows its jco fallback, for
- * components witgen's runtime may not run yet (the guest and glue are the same
- * either way); `world` tells the fallback the host shape.
+ * Instantiates with witgen's runtime itself (never its jco fallback);
+ * `world` is the WIT world the component is checked against.
  */
 async function start(
   compiled: CompiledComponent,
   imports: Record<string, unknown>,
-  engine: 'witgen' | 'any' = 'witgen',
   world?: { wit: string; world: string },
 ): Promise<Exports> {
-  const exports = await instantiate(compiled, imports, { fallback: engine === 'witgen' ? 'never' : 'jco', ...(world === undefined ? {} : { world }) });
-  if (engine === 'witgen') expect(runtimeInfo(exports)?.engine).toBe('witgen');
+  const exports = await instantiate(compiled, imports, { fallback: 'never', ...(world === undefined ? {} : { world }) });
+  expect(runtimeInfo(exports)?.engine).toBe('witgen');
   return exports as unknown as Exports;
 }
 
@@ -382,8 +380,8 @@ suite(title('resource aggregates'), () => {
         makeThings: (n: number) => Array.from({ length: n }, (_, i) => new Thing(i)),
         sumBorrowed: (l: Thing[]) => l.reduce((sum, t) => sum + t.value(), 0),
       },
-      // Handles of a resource aliased into an exported interface: witgen's runtime may hand this to jco.
-    }, 'any');
+      // Handles of a resource aliased into an exported interface run in witgen's runtime itself.
+    });
     call(exports, 'run');
     expect(disposed.sort()).toEqual([0, 1, 2, 41]);
     disposed.length = 0;
@@ -465,9 +463,8 @@ suite(title('world items'), () => {
       keysOf: (e: { tag: string }) => ({ shift: false, ctrl: e.tag === 'clicked' }),
       length: (s: { start: { x: number; y: number }; end: { x: number; y: number } }) =>
         Math.hypot(s.end.x - s.start.x, s.end.y - s.start.y),
-      // World-level records: witgen's runtime may hand this to jco, told the world so that it maps
-      // the world-level resource and the plainly named interface.
-    }, 'any', { wit: readFileSync(path.join(fixtures, 'world_items.wit'), 'utf8'), world: 'items-world' });
+      // World-level records, a world resource and a plainly named interface, in witgen's runtime itself.
+    }, { wit: readFileSync(path.join(fixtures, 'world_items.wit'), 'utf8'), world: 'items-world' });
     call(exports, 'run');
     expect(dropped).toEqual([[7, -3]]);
     expect(call(exports, 'describe', { start: { x: 1, y: 2 }, end: { x: -3, y: 4 }, along: 'horizontal' }, { shift: true, ctrl: true })).toBe(
