@@ -156,7 +156,7 @@ await transpile(readFileSync(${JSON.stringify(path)}), { name: 'k', instantiatio
 describe('kinds guest, latin1+utf16 strings, behind a relay', () => {
   // The first string adapter jco generates for each relay encoding, and the
   // transcoder it lacks (jco 1.35 implements utf8 copy, utf8 -> utf16, utf16 -> utf8 only;
-  // its panic message names the missing one after "not implemented").
+  // its panic message names the missing one).
   it.each([
     { relayEncoding: 'utf8', missing: 'latin to utf8 transcoder' },
     { relayEncoding: 'utf16', missing: 'utf16 copier' },
