@@ -50,12 +50,21 @@ export class ReentranceError extends Error {
   }
 }
 
-/** A resource handle used wrongly: a dropped or moved resource object, a bad handle index from the guest, a wrong class. */
+/**
+ * A resource handle used wrongly: a dropped or moved resource object, a bad
+ * handle index from the guest, a wrong class, a borrow the guest kept past
+ * the export call that received it.
+ */
 export class ResourceError extends Error {
   override readonly name = 'ResourceError';
 
   constructor(
-    readonly code: 'RESOURCE_DROPPED' | 'RESOURCE_INVALID_HANDLE' | 'RESOURCE_WRONG_TYPE' | 'RESOURCE_BORROWED',
+    readonly code:
+      | 'RESOURCE_DROPPED'
+      | 'RESOURCE_INVALID_HANDLE'
+      | 'RESOURCE_WRONG_TYPE'
+      | 'RESOURCE_BORROWED'
+      | 'RESOURCE_BORROW_NOT_DROPPED',
     message: string,
   ) {
     super(message);

@@ -60,11 +60,12 @@ export class HandleTable {
     return entry;
   }
 
-  /** Removes `entry` if it is still at `index` (a borrow the guest did not drop itself). */
-  removeIfPresent(index: number, entry: HandleEntry): void {
-    if (this.entries[index] !== entry) return;
+  /** Removes `entry` if it is still at `index` (a borrow the guest did not drop itself); true when it was. */
+  removeIfPresent(index: number, entry: HandleEntry): boolean {
+    if (this.entries[index] !== entry) return false;
     this.entries[index] = undefined;
     this.free.push(index);
+    return true;
   }
 }
 
@@ -94,7 +95,11 @@ export interface HandleOwner {
   wrapGuest(resource: ResourcePlan, rep: number, borrowed: boolean): object;
   /** The class the host provided for a host resource, if any. */
   hostClass(resource: ResourcePlan): unknown;
-  /** Borrows of host resources lent to the guest during the current export call. */
+  /**
+   * Borrows of host resources lent to the guest during the current export
+   * call: the spec's num_borrows. Borrows of the guest's own resources are
+   * not here (the guest gets its representation, no handle).
+   */
   readonly lent: { index: number; entry: HandleEntry }[];
 }
 

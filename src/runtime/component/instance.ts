@@ -14,8 +14,10 @@
  *   too: later calls get `InstancePoisoned`.
  * - An export called while another export of the same instance runs (a host
  *   import calling back in) is refused with `ReentranceError` (may_enter).
- * - Borrows of host resources lent to the guest for an export call end when
- *   the call returns.
+ * - Borrows of host resources lent to the guest for an export call must be
+ *   dropped by the guest before it returns (the spec's num_borrows check):
+ *   one left over is a trap. Borrows of the guest's own resources are not
+ *   handles and are not counted.
  * - The classes of exported (guest) resources are made per instance: `new`
  *   must know which instance constructs, and an object of one instance is
  *   refused by another.
@@ -60,7 +62,7 @@ export class CallState {
   failed(label: string, error: unknown): unknown {
     const thrown = this.fail(label, error);
     this.active = this.poisoned === null ? null : label;
-    if (this.lent.length !== 0) this.endBorrows();
+    if (this.lent.length !== 0) this.releaseBorrows();
     return thrown;
   }
 
@@ -86,8 +88,28 @@ export class CallState {
     return error;
   }
 
-  /** Ends the borrows lent to the guest during the export call that just returned. */
-  endBorrows(): void {
+  /**
+   * After export `label` returned: the guest must have dropped every borrow
+   * lent to it for the call. Leftovers are removed from the table and make
+   * the call a trap (the instance is poisoned), as the spec's task exit does.
+   */
+  endBorrows(label: string): void {
+    const kept: string[] = [];
+    for (const { index, entry } of this.lent) {
+      if (this.table.removeIfPresent(index, entry)) kept.push(`handle ${index} of \`${entry.resource.witName}\``);
+    }
+    this.lent.length = 0;
+    if (kept.length === 0) return;
+    const count = kept.length === 1 ? '1 borrowed handle' : `${kept.length} borrowed handles`;
+    const cause = new ResourceError('RESOURCE_BORROW_NOT_DROPPED', `the export returned without dropping ${count} it received (${kept.join(', ')})`);
+    const trap = new ComponentTrap(label, cause);
+    this.poisoned = trap;
+    this.active = label;
+    throw trap;
+  }
+
+  /** Removes the borrows lent for an export call that threw (the call failed already; nothing more to report). */
+  releaseBorrows(): void {
     for (const { index, entry } of this.lent) this.table.removeIfPresent(index, entry);
     this.lent.length = 0;
   }
@@ -130,7 +152,7 @@ function guard(exp: ExportPlan): GuardFactory {
   try { r = inner(${params}); }
   catch (e) { throw st.failed(label, explain(e, [${params}])); }
   st.active = null;
-  if (st.lent.length !== 0) st.endBorrows();
+  if (st.lent.length !== 0) st.endBorrows(label);
   return r;
 };`;
     factory = distinctFunction<GuardFactory>(['st', 'label', 'inner', 'explain'], source);
