@@ -13,39 +13,11 @@ import { fileURLToPath } from 'node:url';
 import { describe, expect, it, vi } from 'vitest';
 import { instantiate, runtimeInfo } from '../../src/runtime/index.js';
 import { instantiateLegacy } from '../../src/runtime/legacy/index.js';
+import { PluginHost, type Plugin } from '../helpers/plugin-host.js';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const read = (file: string): Uint8Array => readFileSync(path.join(root, file));
 const wit = readFileSync(path.join(root, 'wit/plugin.wit'), 'utf8');
-
-interface Point {
-  x: number;
-  y: number;
-}
-interface Plugin {
-  justAdd(a: bigint, b: bigint): bigint;
-  triggerHostCalls(n: number): void;
-  pointAdd(a: Point, b: Point): Point;
-}
-
-/** The host of the plugin world, written once: its state, and the imports object over it. */
-class PluginHost {
-  shared: number;
-  readonly logged: number[] = [];
-  readonly imports = {
-    hostLogValue: (value: number): void => {
-      this.logged.push(value);
-    },
-    hostGetSharedValue: (): number => this.shared,
-    hostSetSharedValue: (value: number): void => {
-      this.shared = value;
-    },
-  };
-
-  constructor(shared: number) {
-    this.shared = shared;
-  }
-}
 
 /** What every guest of the world must do with that host. */
 function exercise(plugin: Plugin, host: PluginHost): void {

@@ -14,33 +14,9 @@ import { upgradeLegacy } from '../../src/upgrade/index.js';
 import { loadWitText } from '../../src/wit/load.js';
 import { transpileComponent, wasiImports, type TranspiledComponent } from '../guests/jco-host.js';
 import { jcoRootImports, readBytes, readText } from './helpers.js';
+import { PluginHost, type Plugin } from '../helpers/plugin-host.js';
 
 const wit = readText('wit/plugin.wit');
-
-interface Point {
-  x: number;
-  y: number;
-}
-interface Plugin {
-  justAdd(a: bigint, b: bigint): bigint;
-  triggerHostCalls(n: number): void;
-  pointAdd(a: Point, b: Point): Point;
-}
-
-class PluginHost {
-  readonly logged: number[] = [];
-  readonly imports = {
-    hostLogValue: (value: number): void => {
-      this.logged.push(value);
-    },
-    hostGetSharedValue: (): number => this.shared,
-    hostSetSharedValue: (value: number): void => {
-      this.shared = value;
-    },
-  };
-
-  constructor(public shared: number) {}
-}
 
 const u64 = fc.bigInt({ min: 0n, max: 2n ** 64n - 1n });
 const s32 = fc.integer({ min: -0x8000_0000, max: 0x7fff_ffff });
