@@ -18,7 +18,7 @@ import { join } from 'node:path';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadWit, selectWorld } from '../../src/wit/load.js';
-import { arbitraries, camel, kindsHost, KINDS, latin1, text, u32, type KindsHost } from '../runtime/component/kinds-host.js';
+import { arbitraries, assertEchoAndRelay, camel, kindsHost, KINDS, latin1, text, u32, type KindsHost } from '../runtime/component/kinds-host.js';
 import { readGuest, repoRoot, transpileComponent, type ImportObject, type TranspiledComponent } from './jco-host.js';
 import { relayedGuest, type RelayInput } from './latin1-relay.js';
 
@@ -69,18 +69,7 @@ describe.each(RELAYED_BUILDS)('kinds guest, $encoding strings, behind a utf8 rel
   const arbs = arbitraries(strings);
   for (const kind of KINDS) {
     it(`${kind}: echo and relay return the value intact`, () => {
-      const echo = exports[camel(`echo-${kind}`)];
-      const relay = exports[camel(`relay-${kind}`)];
-      if (echo === undefined || relay === undefined) throw new Error(`the relay lacks echo/relay for ${kind}`);
-      fc.assert(
-        fc.property(arbs[kind], (value) => {
-          expect(echo(value)).toEqual(value);
-          host.received.length = 0;
-          expect(relay(value)).toEqual(value);
-          expect(host.received).toEqual([value]);
-        }),
-        { numRuns: RUNS },
-      );
+      assertEchoAndRelay(exports, host.received, kind, arbs[kind], RUNS);
     });
   }
 

@@ -9,7 +9,7 @@
  */
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { arbitraries, camel, KINDS, text, u32 } from '../runtime/component/kinds-host.js';
+import { arbitraries, assertEchoAndRelay, KINDS, text, u32 } from '../runtime/component/kinds-host.js';
 import { readGuest, transpileComponent, type ImportObject, type TranspiledComponent } from './jco-host.js';
 
 type Exports = Record<string, (...args: unknown[]) => unknown>;
@@ -95,19 +95,7 @@ describe.each(BUILDS)('$guest guest, $encoding strings', ({ file, strings }) => 
   const arbs = arbitraries(strings);
   for (const kind of KINDS) {
     it(`${kind}: echo and relay return the value intact`, () => {
-      const echo = guest.exports[camel(`echo-${kind}`)];
-      const relay = guest.exports[camel(`relay-${kind}`)];
-      if (echo === undefined || relay === undefined) throw new Error(`the guest lacks echo/relay for ${kind}`);
-      fc.assert(
-        fc.property(arbs[kind], (value) => {
-          expect(echo(value)).toEqual(value);
-          guest.received.length = 0;
-          expect(relay(value)).toEqual(value);
-          // The host import saw the same value the guest was given.
-          expect(guest.received).toEqual([value]);
-        }),
-        { numRuns: RUNS },
-      );
+      assertEchoAndRelay(guest.exports, guest.received, kind, arbs[kind], RUNS);
     });
   }
 

@@ -4,6 +4,7 @@
  * host's `Sink` class), recording what the host imports received.
  */
 import fc from 'fast-check';
+import { expect } from 'vitest';
 
 export const KINDS = [
   'bool', 'u8', 's8', 'u16', 's16', 'u32', 's32', 'u64', 's64', 'f32', 'f64', 'char',
@@ -117,3 +118,29 @@ export function arbitraries(str: fc.Arbitrary<string>): Record<Kind, fc.Arbitrar
 export const text = fc.string({ unit: 'binary', maxLength: 40 });
 /** Strings of Latin-1 characters only (the latin1 half of latin1+utf16). */
 export const latin1 = fc.string({ unit: fc.integer({ min: 0, max: 0xff }).map((c) => String.fromCharCode(c)), maxLength: 40 });
+
+/**
+ * Random values of `kind` come back intact from the guest's `echo-<kind>`,
+ * and from `relay-<kind>`, which passes them through the host's
+ * `pass-<kind>` import: that import must have received exactly the value.
+ */
+export function assertEchoAndRelay(
+  exports: Record<string, ((value: unknown) => unknown) | undefined>,
+  received: unknown[],
+  kind: Kind,
+  values: fc.Arbitrary<unknown>,
+  runs: number,
+): void {
+  const echo = exports[camel(`echo-${kind}`)];
+  const relay = exports[camel(`relay-${kind}`)];
+  if (echo === undefined || relay === undefined) throw new Error(`the guest lacks echo/relay for ${kind}`);
+  fc.assert(
+    fc.property(values, (value) => {
+      expect(echo(value)).toEqual(value);
+      received.length = 0;
+      expect(relay(value)).toEqual(value);
+      expect(received).toEqual([value]);
+    }),
+    { numRuns: runs },
+  );
+}

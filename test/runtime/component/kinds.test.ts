@@ -8,7 +8,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { compileComponent, instantiate } from '../../../src/runtime/component/index.js';
 import { readGuest } from '../../guests/jco-host.js';
-import { KINDS, arbitraries, camel, kindsHost, latin1, text } from './kinds-host.js';
+import { KINDS, arbitraries, assertEchoAndRelay, kindsHost, latin1, text } from './kinds-host.js';
 
 type Fn = (...args: unknown[]) => unknown;
 
@@ -30,20 +30,7 @@ describe.each(BUILDS)('$name', ({ file, pkg, strings }) => {
     expect(compiled.engine).toBe('witgen');
     const host = kindsHost(pkg, compiled.importNames);
     const exports = (await instantiate(compiled, host.imports)) as Record<string, Fn>;
-    for (const kind of KINDS) {
-      const echo = exports[camel(`echo-${kind}`)];
-      const relay = exports[camel(`relay-${kind}`)];
-      if (echo === undefined || relay === undefined) throw new Error(`no echo/relay for ${kind}`);
-      fc.assert(
-        fc.property(arbs[kind], (value) => {
-          expect(echo(value)).toEqual(value);
-          host.received.length = 0;
-          expect(relay(value)).toEqual(value);
-          expect(host.received).toEqual([value]);
-        }),
-        { numRuns: RUNS },
-      );
-    }
+    for (const kind of KINDS) assertEchoAndRelay(exports, host.received, kind, arbs[kind], RUNS);
   });
 
   it('result<u32, string>: ok returns the value, err throws with the payload', async () => {
