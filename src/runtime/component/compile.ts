@@ -8,7 +8,7 @@
  * Anything the plan cannot express raises `UnsupportedComponent` with the
  * reason; `instantiate` then falls back to jco (or reports the reason).
  */
-import { hostShape, type HostShape, type ShapeGroup } from '../../abi/host-shape.js';
+import { hostShape, type HostShape, type ShapeGroup, type ShapeResource } from '../../abi/host-shape.js';
 import {
   compileExportCall,
   compileImportTrampoline,
@@ -264,11 +264,32 @@ class Planner {
         }
       }
     }
+    // Resources of imported interfaces that the component never names at its own level: it may use
+    // one only through the functions of its instance (wit-component aliases out just the types other
+    // imports refer to; e.g. wasi:http/types `fields`, reached only by `[constructor]fields`).
+    for (const group of [...this.shape.imports, this.shape.root.imports]) {
+      for (const resource of group.resources) {
+        if (!this.resources.some((r) => r.typeId === resource.typeId)) this.resources.push(this.hostResourcePlan(resource, group));
+      }
+    }
     // Every Resolve type id that stands for a planned resource (aliases made by `use`).
     this.resolve.types.forEach((_, id) => {
       const plan = this.resources.find((r) => r.typeId === this.root(id));
       if (plan !== undefined) this.resourceByType.set(id, plan);
     });
+  }
+
+  /** The plan of a resource the host implements, known from the world only (no component-level type). */
+  private hostResourcePlan(resource: ShapeResource, group: ShapeGroup): ResourcePlan {
+    return {
+      index: this.resources.length,
+      typeId: resource.typeId,
+      witName: resource.witName,
+      className: resource.jsName,
+      side: 'host',
+      dtor: null,
+      importKey: group.key,
+    };
   }
 
   private groupOf(iface: string): ShapeGroup | undefined {

@@ -674,3 +674,61 @@ describe('type substitution of a nested component\'s type imports', () => {
     );
   });
 });
+
+interface NeverDropped {
+  roundTrip(label: string): string;
+  stampAll(ns: Uint32Array): number;
+}
+
+/** Host side of never_dropped.wit: every ticket and stamp the guest made must come back exactly once. */
+function ticketDesk(): { imports: Record<string, unknown>; outstanding: () => number } {
+  const issued = new Set<object>();
+  class Ticket {
+    constructor(readonly label: string) {
+      issued.add(this);
+    }
+  }
+  class Stamp {
+    constructor(readonly n: number) {
+      issued.add(this);
+    }
+  }
+  const takeBack = (item: object): void => {
+    if (!issued.delete(item)) throw new Error('a resource came back that the desk never issued, or came back twice');
+  };
+  return {
+    imports: {
+      'witgen:never-dropped/tickets': {
+        Ticket,
+        Stamp,
+        redeem: (t: Ticket) => (takeBack(t), t.label),
+        tally: (stamps: Stamp[]) => stamps.reduce((sum, s) => (takeBack(s), (sum + s.n) >>> 0), 0),
+      },
+    },
+    outstanding: () => issued.size,
+  };
+}
+
+suite(title('host resources the guest never drops (named nowhere at the component level)'), () => {
+  let compiled: CompiledComponent;
+  beforeAll(async () => {
+    compiled = await buildGuest('never_dropped');
+  });
+
+  it('is run by witgen itself: the resources are known from the world', () => {
+    expect(compiled.engine).toBe('witgen');
+  });
+
+  it.each(['witgen', 'jco'] as const)('creates host resources through their constructors and moves them back (%s, property)', async (engine) => {
+    const desk = ticketDesk();
+    const guest = (await start(compiled, desk.imports, engine)) as unknown as NeverDropped;
+    await fc.assert(
+      fc.asyncProperty(fc.string({ maxLength: 30 }), fc.array(fc.nat({ max: 1_000_000 }), { maxLength: 20 }), async (label, ns) => {
+        expect(guest.roundTrip(label)).toBe(label);
+        expect(guest.stampAll(Uint32Array.from(ns))).toBe(ns.reduce((a, b) => (a + b) >>> 0, 0));
+        expect(desk.outstanding()).toBe(0);
+      }),
+      { numRuns: engine === 'jco' ? 20 : 100 },
+    );
+  });
+});
