@@ -27,6 +27,11 @@ export interface WasiOptions {
   readonly clocks?: boolean;
   /** Whether the guest may get random bytes. Default: false (a request throws `WasiDeniedError`). */
   readonly random?: boolean;
+  /**
+   * Whether the guest may send HTTP requests (wasi:http/outgoing-handler). Default: false (every
+   * request fails with the wasi:http error code `HTTP-request-denied`, which the guest can handle).
+   */
+  readonly http?: boolean;
 }
 
 /** A preopened directory: the path the guest names it by, and the absolute host path. */
@@ -45,6 +50,7 @@ export interface WasiGrants {
   readonly stderr: WasiOutput | undefined;
   readonly clocks: boolean;
   readonly random: boolean;
+  readonly http: boolean;
 }
 
 function bad(option: string, expected: string, found: string): WasiError {
@@ -121,5 +127,6 @@ export function wasiGrants(options: WasiOptions = {}): WasiGrants {
     stderr: checkOutput('stderr', options.stderr),
     clocks: checkBoolean('clocks', options.clocks),
     random: checkBoolean('random', options.random),
+    http: checkBoolean('http', options.http),
   };
 }

@@ -19,9 +19,12 @@
  * - clocks and random: every call throws `WasiDeniedError` (a trap for the
  *   guest call), since a fake clock or fake randomness would be silently wrong;
  * - exit: always served, as a thrown `WasiExit` (never `process.exit`);
- * - terminals: none; io (streams, poll, error): served.
- * Interfaces outside that list (sockets, http, config...) and versions other
- * than 0.2.x are not served: the import check reports them as missing.
+ * - terminals: none; io (streams, poll, error): served;
+ * - http: the types are served; every outgoing request fails with the error
+ *   code `HTTP-request-denied` unless `http` is granted.
+ * Interfaces outside that list (sockets, config...)
+ * and versions other than 0.2.x are not served: the import check reports them
+ * as missing.
  */
 import { WasiDeniedError, WasiExit, type DeniableCapability } from './errors.js';
 import { wasiGrants, type WasiGrants, type WasiOptions, type WasiOutput } from './options.js';
@@ -139,6 +142,19 @@ const EXIT: InterfaceImports = Object.freeze({
   },
 });
 
+/**
+ * wasi:http/outgoing-handler without the `http` grant: every request fails with the error code the
+ * interface defines for it, which the guest sees as an ordinary failed request (a JS guest's
+ * `fetch` rejects) rather than a trap. Thrown with `payload`: the `err` of a result-returning import.
+ */
+const HTTP_DENIED: InterfaceImports = Object.freeze({
+  handle: (): never => {
+    throw Object.assign(new Error('wasi:http/outgoing-handler.handle: the host did not grant http'), {
+      payload: { tag: 'HTTP-request-denied' },
+    });
+  },
+});
+
 const NO_TERMINAL_STDIN: InterfaceImports = Object.freeze({ getTerminalStdin: (): undefined => undefined });
 const NO_TERMINAL_STDOUT: InterfaceImports = Object.freeze({ getTerminalStdout: (): undefined => undefined });
 const NO_TERMINAL_STDERR: InterfaceImports = Object.freeze({ getTerminalStderr: (): undefined => undefined });
@@ -168,6 +184,8 @@ const INTERFACES: Readonly<Record<string, (host: Preview2Host) => InterfaceImpor
   }),
   'filesystem/types': (host) => host.filesystem().types,
   'filesystem/preopens': (host) => host.filesystem().preopens,
+  'http/types': (host) => host.shim.http.types,
+  'http/outgoing-handler': (host) => (host.grants.http ? host.shim.http.outgoingHandler : HTTP_DENIED),
   'io/error': (host) => host.shim.io.error,
   'io/poll': (host) => host.shim.io.poll,
   'io/streams': (host) => host.shim.io.streams,

@@ -68,6 +68,11 @@ export interface NodeShim {
       readonly OutputStream: ShimClass<ShimOutputStream>;
     };
   };
+  readonly http: {
+    /** wasi:http/types: the resource classes (fields, requests, responses, bodies...) and `httpErrorCode`. */
+    readonly types: InterfaceImports;
+    readonly outgoingHandler: InterfaceImports & { handle(request: unknown, options: unknown): unknown };
+  };
   readonly random: {
     readonly random: InterfaceImports;
     readonly insecure: InterfaceImports;
