@@ -8,12 +8,12 @@
  * Output is deterministic: the same Resolve and options give the same bytes.
  */
 import { hostShape } from '../../abi/host-shape.js';
-import { interfaceName } from '../../abi/signature.js';
-import type { Resolve, Type, TypeId, WorldEntry, WorldId } from '../../wit/model.js';
+import type { Resolve, WorldId } from '../../wit/model.js';
 import { resourcesOf, writeApi, writeResource } from './api.js';
 import { TsHostError } from './errors.js';
 import { quote } from './names.js';
-import { reachableDeclared, TypeRenderer } from './types.js';
+import { TypeRenderer } from './types.js';
+import { ownerHeading, worldTypes } from './world-types.js';
 import { worldSource } from './world-source.js';
 import { TsWriter } from './writer.js';
 
@@ -70,7 +70,7 @@ export function generateTsHost(resolve: Resolve, worldId: WorldId, options: TsHo
   }
   const source = worldSource(resolve, worldId);
   const shape = hostShape(resolve, worldId);
-  const declared = groupByOwner(resolve, reachableDeclared(resolve, worldRoots(resolve, [...world.imports, ...world.exports])));
+  const declared = worldTypes(resolve, worldId);
   const types = new TypeRenderer(resolve, declared);
   const resources = resourcesOf(shape);
 
@@ -112,49 +112,6 @@ export function generateTsHost(resolve: Resolve, worldId: WorldId, options: TsHo
     shape.imports.some((group) => !served(group.witName));
   writeInstantiate(source.world, abi, options.legacy !== undefined, importsNeeded, out);
   return { files: [{ path: `${world.name}.ts`, content: out.toString() }] };
-}
-
-/** Every type a world mentions: the types and functions of its interfaces, its own types and functions. */
-function worldRoots(resolve: Resolve, entries: readonly WorldEntry[]): Type[] {
-  const roots: Type[] = [];
-  const addFunc = (params: readonly { type: Type }[], result: Type | null): void => {
-    params.forEach((p) => roots.push(p.type));
-    if (result !== null) roots.push(result);
-  };
-  for (const entry of entries) {
-    const item = entry.item;
-    if (item.kind === 'type') roots.push(item.id);
-    if (item.kind === 'function') addFunc(item.func.params, item.func.result);
-    if (item.kind === 'interface') {
-      const iface = resolve.interfaces[item.id];
-      iface?.types.forEach((id) => roots.push(id));
-      iface?.functions.forEach((f) => addFunc(f.params, f.result));
-    }
-  }
-  return roots;
-}
-
-/** Where a type is defined, as a section heading: `ns:pkg/iface@v` or `world w`. */
-function ownerHeading(resolve: Resolve, id: TypeId): string {
-  const owner = resolve.types[id]?.owner;
-  if (owner?.kind === 'interface') {
-    const iface = resolve.interfaces[owner.id];
-    return iface?.name === null || iface === undefined ? 'inline interface' : interfaceName(resolve, owner.id);
-  }
-  if (owner?.kind === 'world') return `world ${resolve.worlds[owner.id]?.name ?? ''}`;
-  return 'types';
-}
-
-/** Stable grouping: the types of one owner together, owners in first-reached order. */
-function groupByOwner(resolve: Resolve, ids: readonly TypeId[]): TypeId[] {
-  const groups = new Map<string, TypeId[]>();
-  for (const id of ids) {
-    const heading = ownerHeading(resolve, id);
-    const group = groups.get(heading);
-    if (group === undefined) groups.set(heading, [id]);
-    else group.push(id);
-  }
-  return [...groups.values()].flat();
 }
 
 function writeWorld(

@@ -75,15 +75,22 @@ export interface NameRequest {
   readonly resource: boolean;
 }
 
-/** The unique TypeScript name of every requested type (a resource's class type is `<name>Class`). */
-export function allocateTypeNames(resolve: Resolve, requests: readonly NameRequest[]): Map<TypeId, string> {
+/**
+ * The unique TypeScript name of every requested type (a resource's class type is `<name>Class`),
+ * avoiding MODULE_TYPE_NAMES and `reserved` (names another generator declares beside the types).
+ */
+export function allocateTypeNames(
+  resolve: Resolve,
+  requests: readonly NameRequest[],
+  reserved: Iterable<string> = [],
+): Map<TypeId, string> {
   const levels = requests.map((r) => candidates(resolve, r.id));
   const namesAt = (index: number, level: number): string[] => {
     const base = levels[index]?.[level] ?? '';
     return requests[index]?.resource ? [base, `${base}Class`] : [base];
   };
   const chosen = new Map<TypeId, string>();
-  const taken = new Set<string>(MODULE_TYPE_NAMES);
+  const taken = new Set<string>([...MODULE_TYPE_NAMES, ...reserved]);
   // Level by level: a name is contested when any still-unnamed type wants it at this level.
   let pending = requests.map((_, i) => i);
   for (let level = 0; level < 3 && pending.length > 0; level++) {

@@ -37,13 +37,16 @@ export class TypeRenderer {
   /** The TypeScript name of every declared type. */
   readonly names: Map<TypeId, string>;
 
+  /** `reserved`: names the module declares beside the types, which no type may take. */
   constructor(
     readonly resolve: Resolve,
     declared: readonly TypeId[],
+    reserved: Iterable<string> = [],
   ) {
     this.names = allocateTypeNames(
       resolve,
       declared.map((id) => ({ id, resource: this.def(id).kind.kind === 'resource' })),
+      reserved,
     );
   }
 
