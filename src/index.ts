@@ -8,6 +8,7 @@ export * from './build/index.js';
 export * from './codegen/c-guest/index.js';
 export * from './codegen/legacy/index.js';
 export * from './codegen/ts-host/index.js';
+export * from './codegen/ts-guest/index.js';
 export * from './config/index.js';
 export * from './runtime/index.js';
 export * from './upgrade/index.js';

@@ -3,6 +3,10 @@
  * (`<world>.h`, `<world>.c`) for a guest written in C, and with `--skeleton`
  * a `<world>_impl.c` skeleton (empty bodies) of everything the guest must implement.
  *
+ * `witgen guest ts <path> --world W --out DIR`: writes `<world>.d.ts`, the
+ * declarations a TypeScript guest built with ComponentizeJS compiles against
+ * (src/codegen/ts-guest).
+ *
  * With `--abi legacy`, a plain `extern "C"` core module instead of a component:
  * `witgen guest c` writes only `<world>.h` and `witgen guest rust` writes
  * `<world>.rs` (src/codegen/legacy). Rust guests exist only for the legacy ABI.
@@ -20,6 +24,7 @@ import {
   type LegacyFile,
   type LegacyPlanOptions,
 } from '../../codegen/legacy/index.js';
+import { generateTsGuest } from '../../codegen/ts-guest/index.js';
 import type { Resolve, WorldId } from '../../wit/model.js';
 import { loadWit, selectWorld, type WitOptions } from '../../wit/load.js';
 
@@ -110,6 +115,20 @@ function legacyFiles(
     ...(options.importModule === undefined ? {} : { importModule: options.importModule }),
   });
   return new Map([[file.name, file.text]]);
+}
+
+export type GuestTsOptions = Pick<GuestCOptions, 'world' | 'features' | 'allFeatures'>;
+
+/** The declarations of a ComponentizeJS guest (`<world>.d.ts`). Throws WitError / TsGuestError. */
+export function guestTs(path: string, options: GuestTsOptions = {}): Map<string, string> {
+  const loaded = loadWit(path, { features: options.features ?? [], allFeatures: options.allFeatures ?? false });
+  const { files } = generateTsGuest(loaded.resolve, selectWorld(loaded, options.world));
+  return new Map(files.map((file) => [file.path, file.content]));
+}
+
+/** Everything `witgen guest ts` does; returns the paths written. */
+export function guestTsCommand(path: string, outDir: string, options: GuestTsOptions = {}): string[] {
+  return writeFiles(guestTs(path, options), outDir);
 }
 
 /** Everything `witgen guest c` does: generates and writes the files into `outDir`; returns the paths written. */
@@ -209,6 +228,18 @@ export function registerGuestCommand(program: Command): void {
     .option('--all-features', 'enable every @unstable feature')
     .action((path: string, options: GuestRustOptions & { readonly out: string }) => {
       const written = guestRustCommand(path, options.out, options);
+      process.stdout.write(written.map((file) => `wrote ${file}\n`).join(''));
+    });
+  guest
+    .command('ts')
+    .description('write <world>.d.ts: TypeScript declarations for a JS/TS guest built with ComponentizeJS (jco componentize)')
+    .argument('<path>', 'a .wit file, or a directory of .wit files with an optional deps/ folder')
+    .option('-w, --world <name>', 'the world (`w` or `ns:pkg/w@version`); optional if there is only one')
+    .requiredOption('-o, --out <dir>', 'the directory to write the file into')
+    .option('--features <names>', 'enable @unstable features (comma-separated, repeatable)', collectFeatures, [])
+    .option('--all-features', 'enable every @unstable feature')
+    .action((path: string, options: GuestTsOptions & { readonly out: string }) => {
+      const written = guestTsCommand(path, options.out, options);
       process.stdout.write(written.map((file) => `wrote ${file}\n`).join(''));
     });
 }
