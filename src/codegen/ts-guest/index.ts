@@ -122,7 +122,8 @@ function writeWorldModule(
       out.blank();
       const resource = exported.get(id);
       if (resource !== undefined) writeExportedResource(types, resource, own, out);
-      else types.declare(id, out);
+      else if (types.def(id).kind.kind !== 'resource') types.declare(id, out);
+      else throw notImported(types.resolve, id);
     }
     // A resource of an interface the world both imports and exports is the import's class; the guest's class type is here.
     for (const resource of exported.values()) {
@@ -275,4 +276,15 @@ function gapper(out: TsWriter): (separate?: boolean) => void {
     started = true;
     lastSeparated = separate;
   };
+}
+
+/** A resource the world neither imports nor exports its interface of: an incomplete (not elaborated) world. */
+function notImported(resolve: Resolve, id: TypeId): TsGuestError {
+  const def = resolve.types[id];
+  const owner = def?.owner.kind === 'interface' ? resolve.interfaces[def.owner.id] : undefined;
+  return new TsGuestError(
+    'TSGUEST_MODEL',
+    `resource \`${def?.name ?? id}\`: expected its interface${owner?.name === undefined || owner.name === null ? '' : ` \`${owner.name}\``} ` +
+      'among the world\'s imports or exports, found neither',
+  );
 }
