@@ -13,21 +13,12 @@ import { fileURLToPath } from 'node:url';
 import { describe, expect, it, vi } from 'vitest';
 import { instantiate, runtimeInfo } from '../../src/runtime/index.js';
 import { instantiateLegacy } from '../../src/runtime/legacy/index.js';
-import { PluginHost, type Plugin } from '../helpers/plugin-host.js';
+import { expectScenario5, PluginHost, type Plugin } from '../helpers/plugin-host.js';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const read = (file: string): Uint8Array => readFileSync(path.join(root, file));
 const wit = readFileSync(path.join(root, 'wit/plugin.wit'), 'utf8');
 
-/** What every guest of the world must do with that host. */
-function exercise(plugin: Plugin, host: PluginHost): void {
-  expect(plugin.justAdd(2n ** 64n - 1n, 3n)).toBe(2n);
-  expect(plugin.pointAdd({ x: 1, y: -2 }, { x: 40, y: 50 })).toEqual({ x: 41, y: 48 });
-  plugin.triggerHostCalls(4);
-  plugin.triggerHostCalls(1);
-  expect(host.logged).toEqual([8, 2]);
-  expect(host.shared).toBe(100 + 4 + 5 + 1 + 5);
-}
 
 const guests: [string, (host: PluginHost) => Promise<Plugin>][] = [
   [
@@ -52,7 +43,7 @@ describe('scenario 5: one host implementation for every plugin guest', () => {
   for (const [name, load] of guests) {
     it(name, async () => {
       const host = new PluginHost(100);
-      exercise(await load(host), host);
+      expectScenario5(await load(host), host);
     });
   }
 
