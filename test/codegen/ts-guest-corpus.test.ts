@@ -7,26 +7,16 @@
  * (checked here independently) it has an async function or a stream,
  * future, map or fixed-length list that ComponentizeJS 0.22 cannot build.
  */
-import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import { pascalCase } from '../../src/abi/host-shape.js';
 import { generateTsGuest, TsGuestError } from '../../src/codegen/ts-guest/index.js';
 import { loadWitAsync } from '../../src/wit/load.js';
 import type { Func, Resolve, Type, WorldEntry, WorldId } from '../../src/wit/model.js';
 import { formatDiagnostics, typecheckEach } from '../fixtures/ts-guest/typecheck.js';
-
-const root = fileURLToPath(new URL('../../../shared/conformance/wit-parser', import.meta.url));
-
-function cases(): string[] {
-  if (!existsSync(root)) return [];
-  return readdirSync(root, { withFileTypes: true })
-    .filter((e) => (e.isDirectory() && e.name !== 'parse-fail') || (e.isFile() && e.name.endsWith('.wit')))
-    .map((e) => e.name)
-    .sort();
-}
+import { corpusCases, corpusRoot } from '../helpers/wit-corpus.js';
 
 /**
  * Adds, on a copy, a world that imports every named interface and exports
@@ -80,12 +70,12 @@ describe('guest declarations for every corpus world', () => {
   const sets: { label: string; files: Record<string, string> }[] = [];
 
   it('finds the corpus', () => {
-    expect(cases().length).toBeGreaterThan(0);
+    expect(corpusCases().length).toBeGreaterThan(0);
   });
 
-  for (const name of cases()) {
+  for (const name of corpusCases()) {
     it(`${name}: every world is generated deterministically, or refused because ComponentizeJS cannot build it`, async () => {
-      const loaded = await loadWitAsync(join(root, name), { features: ['active'] });
+      const loaded = await loadWitAsync(join(corpusRoot, name), { features: ['active'] });
       const resolve = withInterfaceWorld(loaded.resolve, loaded.main[0]);
       resolve.worlds.forEach((world, worldId) => {
         if (world.package === null) return;

@@ -6,7 +6,7 @@
  * relies on.
  */
 import { spawnSync } from 'node:child_process';
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -18,17 +18,9 @@ import { loadWit, loadWitAsync, loadWitText, selectWorld } from '../../src/wit/l
 import type { Resolve, WorldEntry, WorldId } from '../../src/wit/model.js';
 import { witTypeArb } from '../abi/wit-types.js';
 import { repoRoot } from '../cli/run-cli.js';
+import { corpusCases, corpusRoot } from '../helpers/wit-corpus.js';
 
-const root = fileURLToPath(new URL('../../../shared/conformance/wit-parser', import.meta.url));
 const fixtures = fileURLToPath(new URL('../fixtures/ts-host', import.meta.url));
-
-function cases(): string[] {
-  if (!existsSync(root)) return [];
-  return readdirSync(root, { withFileTypes: true })
-    .filter((e) => (e.isDirectory() && e.name !== 'parse-fail') || (e.isFile() && e.name.endsWith('.wit')))
-    .map((e) => e.name)
-    .sort();
-}
 
 /** The shape as plain data: keys, function names, resource members. */
 function shapeSummary(shape: HostShape): unknown {
@@ -81,12 +73,12 @@ describe('TypeScript bindings for every corpus world', () => {
   const generated: string[] = [];
 
   it('finds the corpus', () => {
-    expect(cases().length).toBeGreaterThan(0);
+    expect(corpusCases().length).toBeGreaterThan(0);
   });
 
-  for (const name of cases()) {
+  for (const name of corpusCases()) {
     it(`${name}: generates every world; the carried WIT resolves to the same host shape`, async () => {
-      const loaded = await loadWitAsync(join(root, name), { features: ['active'] });
+      const loaded = await loadWitAsync(join(corpusRoot, name), { features: ['active'] });
       const dir = join(out, name.replace(/\.wit$/, ''));
       mkdirSync(dir, { recursive: true });
       const resolve: Resolve = withEveryInterfaceWorld(loaded.resolve, loaded.main[0]);

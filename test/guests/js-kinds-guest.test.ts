@@ -16,7 +16,7 @@ import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { compileComponent, ComponentTrap, instantiate, InstancePoisoned, runtimeInfo, type CompiledComponent, type InstantiateOptions } from '../../src/runtime/index.js';
 import { componentizeGuest, componentizeProblem } from '../helpers/componentize.js';
-import { KINDS, arbitraries, assertEchoAndRelay, camel, kindsHost, text, u32, type Kind, type KindsHost } from '../runtime/component/kinds-host.js';
+import { KINDS, arbitraries, assertEchoAndRelay, camel, kindsHost, outcome, text, u32, type Kind, type KindsHost } from '../runtime/component/kinds-host.js';
 import { transpileComponent, wasiImports, type ImportObject, type TranspiledComponent } from './jco-host.js';
 
 type Fn = (...args: unknown[]) => unknown;
@@ -104,14 +104,6 @@ function jcoImports(component: TranspiledComponent, host: KindsHost): ImportObje
     else if (!name.startsWith('wasi:')) imports[name] = { default: host.imports[camel(name)] };
   }
   return imports;
-}
-
-function outcome(call: () => unknown): { value: unknown } | { thrown: unknown } {
-  try {
-    return { value: call() };
-  } catch (error) {
-    return { thrown: (error as { payload?: unknown }).payload ?? 'error' };
-  }
 }
 
 describe.skipIf(skip)(named('every kind round-trips on witgen'), () => {

@@ -25,6 +25,7 @@ import { generateCGuest } from '../../src/codegen/c-guest/index.js';
 import { compileComponent, type CompiledComponent } from '../../src/runtime/component/index.js';
 import { loadWit, selectWorld } from '../../src/wit/load.js';
 import { clangWasm, reactorToolchainProblem } from '../helpers/wasm-clang.js';
+import { errorPayload } from '../helpers/result-error.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const fixtures = path.resolve(here, '../fixtures/wasi-http');
@@ -35,16 +36,6 @@ const skipped = problem === null ? '' : ` [SKIPPED: ${problem}]`;
 
 interface Probe {
   getStatus(authority: string, path: string): number;
-}
-
-/** The `err` payload of a `result<_, string>` export, or a failure when the call returned. */
-function errorPayload(run: () => unknown): unknown {
-  try {
-    run();
-  } catch (error) {
-    return (error as { payload?: unknown }).payload;
-  }
-  throw new Error('expected the call to fail');
 }
 
 /** probe.wit with the WASI 0.2.12 packages jco ships as its deps; the guest compiled on witgen's glue. */

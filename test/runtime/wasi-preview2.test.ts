@@ -14,6 +14,7 @@ import { WasiDeniedError, WasiError, WasiExit } from '../../src/runtime/wasi/err
 import { isServedWasiImport, preloadWasi, wasiImportsFor, type WasiOptions } from '../../src/runtime/wasi/preview2.js';
 import { compileComponent, instantiate, runtimeInfo, type CompiledComponent } from '../../src/runtime/component/index.js';
 import { readGuest, transpileComponent, type TranspiledComponent } from '../guests/jco-host.js';
+import { errorPayload } from '../helpers/result-error.js';
 
 interface Probe {
   readFile(path: string): string;
@@ -26,16 +27,6 @@ interface Probe {
   now(): bigint;
   randomBytes(n: number): Uint8Array;
   exit(code: number): void;
-}
-
-/** The `result<_, string>` error payload jco throws for an `err` result. */
-function errorPayload(run: () => unknown): unknown {
-  try {
-    run();
-  } catch (error) {
-    return (error as { payload?: unknown }).payload;
-  }
-  throw new Error('expected the call to fail');
 }
 
 const text = (chunks: readonly Uint8Array[]): string => Buffer.concat(chunks).toString('utf8');

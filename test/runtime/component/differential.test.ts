@@ -9,7 +9,7 @@ import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { compileComponent, instantiate, ComponentTrap } from '../../../src/runtime/component/index.js';
 import { readGuest, transpileComponent, type ImportObject, type TranspiledComponent } from '../../guests/jco-host.js';
-import { KINDS, arbitraries, camel, kindsHost, text } from './kinds-host.js';
+import { KINDS, arbitraries, camel, kindsHost, outcome, text } from './kinds-host.js';
 
 type Fn = (...args: unknown[]) => unknown;
 
@@ -22,14 +22,6 @@ function jcoImports(component: TranspiledComponent, sinkClass: unknown, witgen: 
     else imports[name] = { default: witgen[camel(name)] };
   }
   return imports;
-}
-
-function outcome(call: () => unknown): { value: unknown } | { thrown: unknown } {
-  try {
-    return { value: call() };
-  } catch (error) {
-    return { thrown: (error as { payload?: unknown }).payload ?? 'error' };
-  }
 }
 
 describe.each([

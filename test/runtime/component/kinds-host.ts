@@ -144,3 +144,12 @@ export function assertEchoAndRelay(
     { numRuns: runs },
   );
 }
+
+/** What a call did, comparable across hosts: its value, or the `err` payload it threw (`'error'` for any other throw). */
+export function outcome(call: () => unknown): { value: unknown } | { thrown: unknown } {
+  try {
+    return { value: call() };
+  } catch (error) {
+    return { thrown: (error as { payload?: unknown }).payload ?? 'error' };
+  }
+}
