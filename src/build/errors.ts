@@ -1,7 +1,8 @@
 /**
  * Errors of `witgen build`: a core module that does not fit the world it is
  * wrapped for (listed problem by problem, before wasm-tools runs), unreadable
- * input, and failures reported by wasm-tools itself.
+ * input, failures reported by wasm-tools itself, and JavaScript guests that
+ * ComponentizeJS refuses or cannot build.
  */
 import type { CoreFuncType } from '../abi/core-types.js';
 import type { FuncType } from '../binary/reader.js';
@@ -14,7 +15,11 @@ export type BuildErrorCode =
   /** A file could not be read or written. */
   | 'BUILD_IO'
   /** wasm-tools (inside jco) rejected the module while embedding or creating the component. */
-  | 'BUILD_WASM_TOOLS';
+  | 'BUILD_WASM_TOOLS'
+  /** ComponentizeJS refused the JavaScript guest (syntax error, missing export, unknown import...); see `toolMessage`. */
+  | 'BUILD_JS_FAILED'
+  /** ComponentizeJS cannot be loaded here (not installed, or no wizer binary for this platform). */
+  | 'BUILD_JS_UNAVAILABLE';
 
 export type BuildProblemKind =
   /** A core import that belongs to no WIT import of the world. */
@@ -47,11 +52,14 @@ export class BuildError extends Error {
   readonly code: BuildErrorCode;
   /** Every mismatch found, for `BUILD_MISMATCH`; empty otherwise. */
   readonly problems: readonly BuildProblem[];
+  /** For `BUILD_JS_FAILED`: ComponentizeJS's own message, without its stack frames and temporary paths; null otherwise. */
+  readonly toolMessage: string | null;
 
-  constructor(code: BuildErrorCode, message: string, problems: readonly BuildProblem[] = []) {
+  constructor(code: BuildErrorCode, message: string, problems: readonly BuildProblem[] = [], toolMessage: string | null = null) {
     super(message);
     this.code = code;
     this.problems = problems;
+    this.toolMessage = toolMessage;
   }
 
   /** A mismatch error listing every problem, one per line, with its hint. */
