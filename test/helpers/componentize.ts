@@ -1,12 +1,10 @@
 /**
- * Test helper: builds a JavaScript guest into a component with the real
- * ComponentizeJS (StarlingMonkey + wizer), the toolchain jco's `componentize`
- * command runs. A build takes 15-20 s and yields a ~12 MB component, so results
- * are cached on disk by the hash of everything that goes in (source, WIT,
- * world, features, ComponentizeJS version) and never committed.
- *
- * WIT goes in as text: ComponentizeJS reads `witPath` through preview2-shim,
- * which grants no filesystem preopens since 0.26.
+ * Test helper: builds a JavaScript guest into a component with witgen's
+ * `buildJsGuest` (src/build/js.ts), which runs the real ComponentizeJS
+ * (StarlingMonkey + wizer), the toolchain jco's `componentize` command runs. A
+ * build takes 15-20 s and yields a ~12 MB component, so results are cached on
+ * disk by the hash of everything that goes in (source, WIT, world, features,
+ * ComponentizeJS version) and never committed.
  */
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
@@ -14,13 +12,14 @@ import { createRequire } from 'node:module';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { ComponentizeOptions } from '@bytecodealliance/componentize-js';
+import { buildJsGuest } from '../../src/build/js.js';
+import type { JsFeature } from '../../src/build/js-features.js';
+import { loadWitText } from '../../src/wit/load.js';
 
 const require = createRequire(import.meta.url);
 
 /** ComponentizeJS's built-in features; every test guest gets only the ones it asks for. */
-export type ComponentizeFeature = 'stdio' | 'random' | 'clocks' | 'http' | 'fetch-event';
-const allFeatures: readonly ComponentizeFeature[] = ['stdio', 'random', 'clocks', 'http', 'fetch-event'];
+export type ComponentizeFeature = JsFeature;
 
 export interface JsGuest {
   /** The guest's JavaScript module text (an ES module). */
@@ -63,19 +62,13 @@ const cacheDir = path.join(os.tmpdir(), 'witgen-componentize-cache');
 export async function componentizeGuest(guest: JsGuest): Promise<Uint8Array> {
   const features = [...(guest.features ?? [])].sort();
   const key = createHash('sha256')
-    .update(JSON.stringify([componentizeVersion(), guest.source, guest.wit, guest.world, features]))
+    // 'buildJsGuest': components from before the helper went through witgen's build are not reused.
+    .update(JSON.stringify(['buildJsGuest', componentizeVersion(), guest.source, guest.wit, guest.world, features]))
     .digest('hex');
   const cached = path.join(cacheDir, `${key}.wasm`);
   if (existsSync(cached)) return new Uint8Array(readFileSync(cached));
 
-  const { componentize } = await import('@bytecodealliance/componentize-js');
-  // The typings make `sourcePath` required, but with the source given as text ComponentizeJS picks
-  // a file in its own work folder; a path given here would be overwritten with the source.
-  const options = {
-    worldName: guest.world,
-    disableFeatures: allFeatures.filter((feature) => !features.includes(feature)),
-  } as ComponentizeOptions;
-  const { component } = await componentize(guest.source, guest.wit, options);
+  const { component } = await buildJsGuest({ source: guest.source, wit: loadWitText(guest.wit), world: guest.world, features });
   mkdirSync(cacheDir, { recursive: true });
   // Written under a unique name and renamed, so parallel test files never read half a file.
   const partial = `${cached}.${process.pid}.${Date.now()}.partial`;
