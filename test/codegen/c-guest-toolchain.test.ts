@@ -168,7 +168,7 @@ function writeGlue(c: WorldCase): { dir: string; files: CGuestFiles } {
   return { dir, files: c.generated };
 }
 
-/** Compiles the glue (-Werror) and links it with the implementation skeleton into a reactor module. */
+/** Compiles the glue and the implementation skeleton (both -Wall -Wextra -Werror) and links them into a reactor module. */
 function buildModule(c: WorldCase): Uint8Array {
   const { dir, files } = writeGlue(c);
   const object = path.join(dir, 'glue.o');
@@ -177,7 +177,7 @@ function buildModule(c: WorldCase): Uint8Array {
   writeFileSync(impl, renderGuestSkeleton(files.headerName, files.guestImplements));
   const wasm = path.join(dir, 'module.wasm');
   // --no-gc-sections keeps every import wrapper, so every import shows up in the module.
-  clang(['-mexec-model=reactor', '-Wl,--no-entry', '-Wl,--no-gc-sections', '-Wall', '-Wno-unused-parameter', object, impl, '-o', wasm]);
+  clang(['-mexec-model=reactor', '-Wl,--no-entry', '-Wl,--no-gc-sections', '-Wall', '-Wextra', '-Werror', object, impl, '-o', wasm]);
   return new Uint8Array(readFileSync(wasm));
 }
 

@@ -107,8 +107,8 @@ export function generateAsyncExport(ctx: CGuestContext, scope: Scope, func: Func
   writeDocs(hFns, func.docs);
   hFns.line(`${prototype};`);
   hFns.line(`${callback};`);
-  ctx.guestImplements.push({ prototype, returnType: code, resourceRep: null });
-  ctx.guestImplements.push({ prototype: callback, returnType: code, resourceRep: null });
+  ctx.guestImplements.push({ prototype, returnType: code, resourceRep: null, parameterNames: sig.paramNames.slice(0, sig.params.length) });
+  ctx.guestImplements.push({ prototype: callback, returnType: code, resourceRep: null, parameterNames: ['event'] });
 
   const out = new CodeWriter();
   const body = new FunctionBody(ctx, out);

@@ -61,6 +61,8 @@ export interface GuestImplementation {
   readonly prototype: string;
   /** The C return type (`void` when nothing is returned). */
   readonly returnType: string;
+  /** The parameter names, so a skeleton can mark the ones its empty body leaves unused. */
+  readonly parameterNames: readonly string[];
   /** For a destructor: the representation struct the guest defines. */
   readonly resourceRep: string | null;
 }

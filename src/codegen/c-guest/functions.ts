@@ -165,7 +165,12 @@ export function generateExport(ctx: CGuestContext, scope: Scope, func: Func): vo
   hFns.blank();
   writeDocs(hFns, func.docs);
   hFns.line(`${sig.prototype};`);
-  ctx.guestImplements.push({ prototype: sig.prototype, returnType: sig.returnType, resourceRep: null });
+  ctx.guestImplements.push({
+    prototype: sig.prototype,
+    returnType: sig.returnType,
+    resourceRep: null,
+    parameterNames: sig.paramNames,
+  });
   if (scope.key === null) ctx.legacyAliases.push({ old: `${ctx.worldSnake}_${snakeCase(func.name)}`, current: sig.name });
 
   const out = new CodeWriter();

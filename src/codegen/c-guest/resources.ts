@@ -74,7 +74,7 @@ export function defineResource(ctx: CGuestContext, scope: Scope, id: TypeId, wit
   hHelpers.line(`extern ${own} ${ns}_${snake}_new(${rep} *rep);`);
   hHelpers.line(`extern ${rep}* ${ns}_${snake}_rep(${own} handle);`);
   hHelpers.line(`void ${ns}_${snake}_destructor(${rep} *rep);`);
-  ctx.guestImplements.push({ prototype: `void ${ns}_${snake}_destructor(${rep} *rep)`, returnType: 'void', resourceRep: rep });
+  ctx.guestImplements.push({ prototype: `void ${ns}_${snake}_destructor(${rep} *rep)`, returnType: 'void', resourceRep: rep, parameterNames: ['rep'] });
 
   const newImport = `__wasm_import_${ns}_${snake}_new`;
   const repImport = `__wasm_import_${ns}_${snake}_rep`;

@@ -40,6 +40,8 @@ export interface CSignature {
   readonly prototype: string;
   /** The declarations of the WIT parameters alone (no out-parameters), e.g. `uint32_t *maybe_x`. */
   readonly paramDecls: readonly string[];
+  /** The names in the prototype, WIT parameters (`maybe_x` for a flattened option) then out-parameters. */
+  readonly paramNames: readonly string[];
   readonly returnType: string;
 }
 
@@ -105,14 +107,16 @@ export function cSignature(ctx: CGuestContext, scope: Scope, func: Func): CSigna
     if (ret.err !== null) outParams.push({ name: 'err', type: ret.err });
   }
 
+  const wrapsOption = (p: CParam): boolean => p.option && typeof p.type === 'number';
   const paramDecls = params.map((p) => {
-    if (p.option && typeof p.type === 'number') {
+    if (wrapsOption(p) && typeof p.type === 'number') {
       const kind = ctx.typeDef(p.type).kind;
       const payload = kind.kind === 'option' ? kind.type : p.type;
       return `${ctx.typeName(payload)} *maybe_${p.name}`;
     }
     return `${ctx.typeName(p.type)} ${p.byPointer ? '*' : ''}${p.name}`;
   });
+  const paramNames = [...params.map((p) => (wrapsOption(p) ? `maybe_${p.name}` : p.name)), ...outParams.map((out) => out.name)];
   const pieces = [...paramDecls];
   for (const out of outParams) pieces.push(`${ctx.typeName(out.type)} *${out.name}`);
   let returnType: string;
@@ -130,5 +134,5 @@ export function cSignature(ctx: CGuestContext, scope: Scope, func: Func): CSigna
       break;
   }
   const prototype = `${returnType} ${name}(${pieces.length === 0 ? 'void' : pieces.join(', ')})`;
-  return { name, params, ret, outParams, prototype, returnType, paramDecls };
+  return { name, params, ret, outParams, prototype, returnType, paramDecls, paramNames };
 }

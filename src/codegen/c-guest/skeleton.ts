@@ -21,6 +21,8 @@ export function renderGuestSkeleton(headerName: string, implementations: readonl
   for (const impl of implementations) {
     w.blank();
     w.block(impl.prototype, () => {
+      // Named so that -Wall -Wextra -Werror builds accept the empty body as it is.
+      for (const name of impl.parameterNames) w.line(`(void)${name};`);
       if (impl.returnType === 'void') return;
       w.line(`${impl.returnType} result;`);
       w.line('memset(&result, 0, sizeof(result));');
