@@ -121,7 +121,7 @@ export function planComponent(bytes: Uint8Array, compileModule: (bytes: Uint8Arr
   }
   const first = parsed.unsupported[0];
   if (first !== undefined) throw new UnsupportedComponent(`${first.what} (offset ${first.offset})`);
-  return new Planner(parsed, compileModule).plan();
+  return new Planner(bytes, parsed, compileModule).plan();
 }
 
 class Planner {
@@ -133,6 +133,7 @@ class Planner {
   private readonly resourceByType = new Map<TypeId, ResourcePlan>();
 
   constructor(
+    private readonly componentBytes: Uint8Array,
     private readonly parsed: ParsedComponent,
     private readonly compileModule: (bytes: Uint8Array) => WasmModule,
   ) {}
@@ -147,7 +148,7 @@ class Planner {
       resolve: this.resolve,
       worldId: this.worldId,
       shape: this.shape,
-      modules: parsed.modules.map((m) => this.compileModule(m)),
+      modules: parsed.modules.map((m, i) => this.compileCoreModule(m, i)),
       startOnly: parsed.modules.map((m) => startOnlyModule(m)),
       coreInstances: parsed.coreInstances,
       coreFuncs,
@@ -277,6 +278,21 @@ class Planner {
       const plan = this.resources.find((r) => r.typeId === this.root(id));
       if (plan !== undefined) this.resourceByType.set(id, plan);
     });
+  }
+
+  /** Core module `index` compiled; the engine's refusal becomes COMPONENT_MALFORMED naming the module and where it is. */
+  private compileCoreModule(bytes: Uint8Array, index: number): WasmModule {
+    try {
+      return this.compileModule(bytes);
+    } catch (error) {
+      if (!(error instanceof wasm.CompileError)) throw error;
+      const at = bytes.byteOffset - this.componentBytes.byteOffset;
+      throw new ComponentInputError(
+        'COMPONENT_MALFORMED',
+        `core module ${index} of the component (bytes ${at}..${at + bytes.length}) is not valid WebAssembly: ${error.message.replace(/^WebAssembly\.Module\(\): /, '')}`,
+        { cause: error },
+      );
+    }
   }
 
   /** The plan of a resource the host implements, known from the world only (no component-level type). */

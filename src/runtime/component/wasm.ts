@@ -9,6 +9,7 @@ interface ComponentWasmApi {
   readonly Module: new (bytes: Uint8Array) => WasmModule;
   readonly Instance: new (module: WasmModule, imports: WasmImports) => WasmInstance;
   readonly RuntimeError: new (message?: string) => Error;
+  readonly CompileError: new (message?: string) => Error;
 }
 
 export const wasm = (globalThis as unknown as { WebAssembly: ComponentWasmApi }).WebAssembly;

@@ -10,7 +10,7 @@
  * decode their limits), the engine checks the rest at instantiation.
  */
 import { formatCoreFuncType } from '../../abi/core-types.js';
-import { functionType, readCoreModule, type CoreModuleInfo, type ExternKind, type FuncType } from '../../binary/reader.js';
+import { BinaryError, functionType, readCoreModule, type CoreModuleInfo, type ExternKind, type FuncType } from '../../binary/reader.js';
 import { defaultValueFunction, trappingFunction, wrapHostFunction, type HostFuncType } from './host-wrapper.js';
 import { LONG_HINT, LinkError, unresolvedImportsError, type LinkProblem } from './link-errors.js';
 import type { WasiOptions } from '../wasi/options.js';
@@ -23,11 +23,26 @@ export interface CoreModule {
   readonly info: CoreModuleInfo;
 }
 
-/** Reads the imports and exports of `bytes` (BinaryError if malformed) and compiles it. */
+/**
+ * Reads the imports and exports of `bytes` and compiles it. A malformed binary, or code the engine
+ * refuses to validate, is a BinaryError (BINARY_MALFORMED with the engine's reason and offset).
+ */
 export async function compileCoreModule(bytes: Uint8Array | ArrayBuffer): Promise<CoreModule> {
   const view = bytes instanceof Uint8Array ? bytes : new Uint8Array(bytes);
   const info = readCoreModule(view);
-  const module = await wasmApi.compile(view);
+  let module: WasmModule;
+  try {
+    module = await wasmApi.compile(view);
+  } catch (error) {
+    if (!(error instanceof wasmApi.CompileError)) throw error;
+    const reason = error.message.replace(/^WebAssembly\.compile\(\): /, '');
+    const offset = /@\+(\d+)$/.exec(reason);
+    throw new BinaryError(
+      'BINARY_MALFORMED',
+      `the core module is not valid WebAssembly: ${reason.replace(/ @\+\d+$/, '')}`,
+      offset === null ? 0 : Number(offset[1]),
+    );
+  }
   return { module, info };
 }
 

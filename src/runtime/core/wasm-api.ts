@@ -38,6 +38,7 @@ interface WasmApi {
   readonly Global: new (descriptor: { value: 'i32' | 'i64' | 'f32' | 'f64'; mutable?: boolean }, value?: number | bigint) => WasmGlobal;
   readonly Table: new (descriptor: { element: 'anyfunc' | 'externref'; initial: number; maximum?: number }) => WasmTable;
   readonly LinkError: new (message?: string) => Error;
+  readonly CompileError: new (message?: string) => Error;
 }
 
 export const wasmApi = (globalThis as unknown as { WebAssembly: WasmApi }).WebAssembly;
