@@ -146,14 +146,34 @@ const WASM_MAGIC = [0x00, 0x61, 0x73, 0x6d];
  * for commands that take a core module as input.
  */
 export function readCoreModuleOr(bytes: Uint8Array, fail: (why: string) => never): CoreModuleInfo {
+  let info: CoreModuleInfo;
   try {
-    return readCoreModule(bytes);
+    info = readCoreModule(bytes);
   } catch (error) {
     if (error instanceof BinaryError) {
       fail(error.code === 'BINARY_VERSION' ? 'it is not a core module (already a component?)' : error.message);
     }
     throw error;
   }
+  // The reader checks structure only; the engine checks the code, with a clearer message than the
+  // validation error wasm-tools would give later.
+  const engine = (globalThis as unknown as { WebAssembly: EngineValidation }).WebAssembly;
+  if (!engine.validate(bytes)) {
+    let reason = 'the engine refuses it';
+    try {
+      new engine.Module(bytes);
+    } catch (error) {
+      reason = (error as Error).message.replace(/^WebAssembly\.Module\(\): /, '');
+    }
+    fail(`it is not valid WebAssembly: ${reason}`);
+  }
+  return info;
+}
+
+/** The part of the WebAssembly JS API that validates a module (this layer has no WebAssembly typings). */
+interface EngineValidation {
+  validate(bytes: Uint8Array): boolean;
+  readonly Module: new (bytes: Uint8Array) => unknown;
 }
 
 /** Reads the function-related sections of a core module. */

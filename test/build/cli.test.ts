@@ -76,6 +76,16 @@ describe('witgen build', () => {
     expectCleanFailure(cli.run(['build', path, '--wit', 'wit', '-o', join(scratch, 'x.wasm')]), /cannot read the core module: not a WebAssembly binary/);
   });
 
+  it('a core file whose code the engine refuses', () => {
+    // i32.add on an empty stack: well-formed sections, invalid code.
+    const path = join(scratch, 'invalid-code.wasm');
+    writeFileSync(path, Uint8Array.from([0, 97, 115, 109, 1, 0, 0, 0, 1, 4, 1, 96, 0, 0, 3, 2, 1, 0, 10, 5, 1, 3, 0, 106, 11]));
+    expectCleanFailure(
+      cli.run(['build', path, '--wit', 'wit', '-o', join(scratch, 'x.wasm')]),
+      /cannot read the core module: it is not valid WebAssembly: Compiling function #0 failed: /,
+    );
+  });
+
   it('bad WIT is reported with its location', () => {
     const wit = join(scratch, 'broken.wit');
     writeFileSync(wit, 'package a:b;\nworld w {\n  export f: func(;\n}\n');

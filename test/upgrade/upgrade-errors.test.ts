@@ -111,4 +111,12 @@ describe('upgrade refuses', () => {
     const junk = await refusal(new TextEncoder().encode('hello'), 'package t:c;\nworld w {}\n');
     expect([junk.code, junk.message]).toEqual(['UPGRADE_INPUT', 'cannot read the legacy core module: not a WebAssembly binary (at byte offset 0)']);
   });
+
+  it('a module whose code the engine refuses, named before wasm-tools runs', async () => {
+    // i32.add on an empty stack: well-formed sections, invalid code.
+    const invalid = Uint8Array.from([0, 97, 115, 109, 1, 0, 0, 0, 1, 4, 1, 96, 0, 0, 3, 2, 1, 0, 10, 5, 1, 3, 0, 106, 11]);
+    const error = await refusal(invalid, 'package t:c;\nworld w {}\n');
+    expect(error.code).toBe('UPGRADE_INPUT');
+    expect(error.message).toMatch(/^cannot read the legacy core module: it is not valid WebAssembly: Compiling function #0 failed: /);
+  });
 });
