@@ -278,12 +278,20 @@ describe('buildComponent errors', () => {
     expect(error.message).toMatch(/not a core module/);
   });
 
-  it('failures of wasm-tools itself are wrapped in BuildError', async () => {
+  it('a module whose code does not validate is refused before wasm-tools runs', async () => {
     // Imports and exports fit, but the body does not validate (returns i32 where i64 is declared).
     const module = appModule().replace(
       '(func (export "run") (param i64) (result i64) local.get 0)',
       '(func (export "run") (param i64) (result i64) i32.const 0)',
     );
+    const error = await buildError(await wat(module));
+    expect(error.code).toBe('BUILD_INPUT');
+    expect(error.message).toMatch(/^cannot read the core module: it is not valid WebAssembly: Compiling function #\d+ failed: /);
+  });
+
+  it('failures of wasm-tools itself are wrapped in BuildError', async () => {
+    // A valid module that already carries component type information wasm-tools cannot decode.
+    const module = appModule().replace('(memory (export "memory") 1)', '(memory (export "memory") 1) (@custom "component-type:broken" "not a component type")');
     const error = await buildError(await wat(module));
     expect(error.code).toBe('BUILD_WASM_TOOLS');
     expect(error.message).toMatch(/^wasm-tools failed while /);
