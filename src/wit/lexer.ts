@@ -278,8 +278,11 @@ export function tokenize(text: string): TokenStream {
       case 0x20: // space
       case 0x09: // \t
       case 0x0a: // \n
-      case 0x0d: // \r (WIT.md lists it as whitespace, alone or in \r\n)
         i++;
+        continue;
+      case 0x0d: // \r: whitespace only as part of \r\n, as wit-parser reads it (WIT.md also lists a lone \r)
+        if (text.charCodeAt(i + 1) !== 0x0a) return finish(unexpectedCharacter(text, i));
+        i += 2;
         continue;
       case 0x2f: {
         // `/`: a comment or a slash

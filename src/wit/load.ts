@@ -22,6 +22,7 @@ import { mergeDecoded } from './decode-merge.js';
 import { groupFiles, resolveGroups, type DecodedDep, type PackageGroup } from './resolver.js';
 import { ResolveState } from './resolve-state.js';
 import { SourceMap } from './source.js';
+import { checkWorldEncodable, type EncodingProblems } from './encodable.js';
 
 export interface WitOptions {
   /** Features whose `@unstable(feature = ...)` items are kept. */
@@ -35,6 +36,11 @@ export interface LoadedWit {
   /** The package(s) defined by the given path itself (not deps): the main package, then nested ones. */
   main: PackageId[];
   sources: SourceMap;
+  /**
+   * What resolved but no component can hold (encodable.ts), located, by
+   * message: `selectWorld` reports it when the selected world uses it.
+   */
+  encodingProblems?: EncodingProblems;
 }
 
 /**
@@ -159,8 +165,19 @@ export function loadWitText(text: string, options: WitOptions & { path?: string 
   return finish(groupFiles([parseFile(sources, file)], sources), [], [], sources, options);
 }
 
-/** Picks a world: by name (`w`, or `ns:pkg/w`), or the single world of the main package. Throws WitError. */
+/**
+ * Picks a world: by name (`w`, or `ns:pkg/w`), or the single world of the
+ * main package. Like wasm-tools making a component of it, this also rejects a
+ * world whose types or functions no component can hold (encodable.ts).
+ * Throws WitError.
+ */
 export function selectWorld(loaded: LoadedWit, name?: string): WorldId {
+  const id = findWorld(loaded, name);
+  checkWorldEncodable(loaded.resolve, id, loaded.encodingProblems ?? new Map());
+  return id;
+}
+
+function findWorld(loaded: LoadedWit, name?: string): WorldId {
   const { resolve } = loaded;
   const mainId = loaded.main[0];
   const main = mainId === undefined ? undefined : resolve.packages[mainId];
@@ -230,8 +247,8 @@ function finish(
   options: WitOptions,
 ): LoadedWit {
   const gates = { features: new Set(options.features ?? []), allFeatures: options.allFeatures ?? false };
-  const { resolve, main: mainIds } = resolveGroups(main, deps, sources, gates, decoded);
-  return { resolve, main: mainIds, sources };
+  const { resolve, main: mainIds, encodingProblems } = resolveGroups(main, deps, sources, gates, decoded);
+  return { resolve, main: mainIds, sources, encodingProblems };
 }
 
 function readDirGroup(dir: string, sources: SourceMap): PackageGroup {

@@ -16,8 +16,10 @@ import { kebabNameProblem, suggestKebabName } from './names.js';
 
 /**
  * How deeply anonymous types (`list<list<...>>`, `option<tuple<...>>`...) may
- * nest. wit-parser rejects more than 100 levels; the limit also keeps the
- * recursive descent far away from the JavaScript stack limit.
+ * nest: like wit-parser, a type (even a primitive one) inside this many
+ * anonymous types is rejected, so `list<` may nest 99 times around `u8`. The
+ * limit also keeps the recursive descent far away from the JavaScript stack
+ * limit.
  */
 export const MAX_TYPE_NESTING = 100;
 
@@ -385,6 +387,13 @@ class Parser {
   private parseType(): Ast.TypeRef {
     const first = this.pos;
     const kind = this.peek();
+    if (this.typeDepth >= MAX_TYPE_NESTING) {
+      this.fail(
+        'WIT_SYNTAX',
+        `type nesting too deep: a type may sit inside at most ${MAX_TYPE_NESTING - 1} anonymous types`,
+        this.tokenSpan(first),
+      );
+    }
     const primitive = PRIMITIVES.get(kind);
     if (primitive !== undefined) {
       this.pos++;
@@ -410,13 +419,7 @@ class Parser {
       case Tok.Result:
       case Tok.Future:
       case Tok.Stream: {
-        if (++this.typeDepth > MAX_TYPE_NESTING) {
-          this.fail(
-            'WIT_SYNTAX',
-            `type nesting too deep: anonymous types may nest at most ${MAX_TYPE_NESTING} levels`,
-            this.tokenSpan(first),
-          );
-        }
+        this.typeDepth++;
         this.pos++;
         const type = this.parseCompoundType(kind, first);
         this.typeDepth--;
@@ -487,7 +490,7 @@ class Parser {
     }
   }
 
-  /** The `N` of `list<T, N>`: a positive integer that fits in a u32. */
+  /** The `N` of `list<T, N>`: an integer that fits in a u32 (0 resolves, but no component can hold it: encodable.ts). */
   private parseFixedLength(): number {
     if (this.peek() !== Tok.Integer) this.failExpected('a fixed length (a positive integer)');
     const at = this.pos++;
@@ -495,9 +498,6 @@ class Parser {
     const value = Number(digits);
     if (value > U32_MAX) {
       this.fail('WIT_SYNTAX', `fixed length \`${digits}\` does not fit in 32 bits`, this.tokenSpan(at));
-    }
-    if (value === 0) {
-      this.fail('WIT_SYNTAX', 'a fixed-length list must have at least one element', this.tokenSpan(at));
     }
     return value;
   }
@@ -591,9 +591,8 @@ class Parser {
         const to = this.parseId();
         return { from, to };
       });
-      // wit-parser ends `include x with { ... }` at the `}`, while WIT.md's
-      // example writes `};`: accept both.
-      this.eat(Tok.Semicolon);
+      // The item ends at the `}`, as wit-parser reads it: WIT.md's example
+      // writes `};`, but wasm-tools rejects that `;` as a stray world item.
     } else {
       this.expect(Tok.Semicolon, '`;` or `with`');
     }
@@ -648,31 +647,27 @@ class Parser {
   }
 
   /**
-   * A semver version after `@` or `version =`. The version is read as raw
-   * text (digits, letters, `.`, `-`, `+`) starting at its first integer,
-   * since tokens do not split semver sensibly (`1.0.0-rc-1`), then checked
-   * against the semver grammar. A trailing `.` is not part of the version:
-   * `use a:b/c@1.2.3.{x}`.
+   * A semver version after `@` or `version =`, read from tokens the way
+   * wit-parser reads it: `MAJOR.MINOR.PATCH` as three integers, then an
+   * optional `-` and an optional `+`, each followed by a run of identifier,
+   * integer and `-` tokens, where a `.` joins the run only when one of
+   * those follows it (so `use a:b/c@1.2.3.{x}` keeps its `.`). The text from
+   * the first to the last token taken is then checked against semver, so
+   * whitespace or comments inside it make it invalid, while a `-` or `+`
+   * with nothing after it is taken and adds nothing (`1.0.0-` is `1.0.0`).
    */
   private parseVersion(): Ast.Version {
     if (this.peek() !== Tok.Integer) this.failExpected('a semver version such as `1.2.3`');
-    const first = this.pos;
-    const start = this.starts[first] ?? 0;
-    const text = this.text;
-    let end = start;
-    while (end < text.length && isVersionChar(text.charCodeAt(end))) end++;
-    while (end > start && text.charCodeAt(end - 1) === 0x2e) end--;
-    // Consume the tokens inside the version; a token crossing its end (such
-    // as `rc_1` in `1.0.0-rc_1`) belongs to it and makes it invalid.
-    let pos = first;
-    while (pos < this.last && (this.ends[pos] ?? 0) <= end) pos++;
-    if (pos < this.last && (this.starts[pos] ?? 0) < end) {
-      end = this.ends[pos] ?? end;
-      pos++;
-    }
-    this.pos = pos;
+    const start = this.starts[this.pos] ?? 0;
+    this.expect(Tok.Integer, 'a semver version such as `1.2.3`');
+    this.expect(Tok.Period);
+    this.expect(Tok.Integer, 'an integer');
+    this.expect(Tok.Period);
+    let end = this.ends[this.expect(Tok.Integer, 'an integer')] ?? start;
+    end = this.eatVersionPart(Tok.Minus, end);
+    end = this.eatVersionPart(Tok.Plus, end);
     const span: Span = { file: this.file, start, end };
-    const version = text.slice(start, end);
+    const version = this.text.slice(start, end);
     const match = SEMVER.exec(version);
     if (!match) {
       this.fail(
@@ -687,6 +682,25 @@ class Parser {
       }
     }
     return { text: version, span };
+  }
+
+  /** After `prefix` (`-` or `+`), the run of version tokens; returns where the version now ends. */
+  private eatVersionPart(prefix: TokenKind, end: number): number {
+    if (!this.eat(prefix)) return end;
+    const isPart = (kind: TokenKind | undefined): boolean =>
+      kind === Tok.Id || kind === Tok.Integer || kind === Tok.Minus;
+    for (;;) {
+      const kind = this.peek();
+      if (isPart(kind)) {
+        end = this.ends[this.pos] ?? end;
+        this.pos++;
+      } else if (kind === Tok.Period && this.pos < this.last && isPart(this.kindAt(this.pos + 1))) {
+        end = this.ends[this.pos + 1] ?? end;
+        this.pos += 2;
+      } else {
+        return end;
+      }
+    }
   }
 
   // ---------------------------------------------------------- identifiers
@@ -816,17 +830,6 @@ class Parser {
   private fail(code: 'WIT_LEX' | 'WIT_SYNTAX', detail: string, span: Span): never {
     throw WitError.at(code, detail, this.sources, span);
   }
-}
-
-function isVersionChar(c: number): boolean {
-  return (
-    (c >= 0x30 && c <= 0x39) ||
-    (c >= 0x61 && c <= 0x7a) ||
-    (c >= 0x41 && c <= 0x5a) ||
-    c === 0x2e ||
-    c === 0x2d ||
-    c === 0x2b
-  );
 }
 
 /**

@@ -123,6 +123,7 @@ export class PackageBuilder {
       docs: this.docs,
       types: this.t.types,
       typeSpans: this.t.typeSpans,
+      encodingProblems: this.t.encodingProblems,
       interfaces: this.interfaces,
       interfaceSpans: this.interfaceSpans,
       worlds: this.worlds,

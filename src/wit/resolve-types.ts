@@ -11,6 +11,7 @@ import { WitError, type WitErrorCode } from './errors.js';
 import type { Func, FunctionKind, Param, Stability, Type, TypeDefKind } from './model.js';
 import type { SourceMap, Span } from './source.js';
 import { stabilityOf } from './resolve-stability.js';
+import { emptyFixedList, firstCaseConflict, memberConflict, paramConflict } from './encodable.js';
 import type { UTypeDef } from './resolve-unresolved.js';
 
 /** An entry of an interface's (or world's) namespace. */
@@ -28,6 +29,11 @@ export class PackageTypes {
   private readonly anonTypes = new Map<string, number>();
   /** The namespace of the interface or world being resolved. */
   scope = new Map<string, Named>();
+  /**
+   * What WIT resolution accepts but a component cannot hold (encodable.ts),
+   * located, by message; reported only when a world using it is selected.
+   */
+  readonly encodingProblems = new Map<string, WitError>();
 
   constructor(private readonly sources: SourceMap) {}
 
@@ -43,14 +49,14 @@ export class PackageTypes {
       case 'alias':
         return this.resolveTypeRefKind(decl.type, stability);
       case 'record':
-        this.checkMemberNames(decl.fields, (name) => `duplicate field \`${name}\``);
+        this.noteMemberConflict('field', decl.name.name, decl.fields);
         return {
           kind: 'record',
           fields: decl.fields.map((f) => ({ name: f.name.name, type: this.resolveType(f.type, stability), docs: f.docs })),
         };
       case 'variant':
         if (decl.cases.length === 0) this.fail('WIT_INVALID', 'empty variant', decl.span);
-        this.checkMemberNames(decl.cases, (name, prev) => `case \`${name}\` conflicts with previous case \`${prev}\``);
+        this.noteMemberConflict('case', decl.name.name, decl.cases);
         return {
           kind: 'variant',
           cases: decl.cases.map((c) => ({
@@ -61,10 +67,10 @@ export class PackageTypes {
         };
       case 'enum':
         if (decl.cases.length === 0) this.fail('WIT_INVALID', 'empty enum', decl.span);
-        this.checkMemberNames(decl.cases, (name, prev) => `case \`${name}\` conflicts with previous case \`${prev}\``);
+        this.noteMemberConflict('case', decl.name.name, decl.cases);
         return { kind: 'enum', cases: decl.cases.map((c) => ({ name: c.name.name, docs: c.docs })) };
       case 'flags':
-        this.checkMemberNames(decl.flags, (name, prev) => `flag \`${name}\` conflicts with previous flag \`${prev}\``);
+        this.noteMemberConflict('flag', decl.name.name, decl.flags);
         return { kind: 'flags', flags: decl.flags.map((f) => ({ name: f.name.name, docs: f.docs })) };
       case 'resource': {
         const names = new Set<string>();
@@ -85,15 +91,25 @@ export class PackageTypes {
     }
   }
 
-  /** Member names (fields, cases, flags) are kebab-case, so unique regardless of letter case. */
-  private checkMemberNames(members: readonly { readonly name: Ast.Id }[], message: (name: string, prev: string) => string): void {
+  /**
+   * Member names (fields, cases, flags) are kebab-case, so a component needs
+   * them unique regardless of letter case; wit-parser resolves duplicates all
+   * the same, so the first one is only noted.
+   */
+  private noteMemberConflict(what: 'field' | 'case' | 'flag', owner: string, members: readonly { readonly name: Ast.Id }[]): void {
     const seen = new Map<string, string>();
     for (const { name } of members) {
-      const key = name.name.toLowerCase();
-      const prev = seen.get(key);
-      if (prev !== undefined) this.fail('WIT_DUPLICATE', message(name.name, prev), name.span);
-      seen.set(key, name.name);
+      const previous = seen.get(name.name.toLowerCase());
+      if (previous !== undefined) {
+        this.noteProblem('WIT_DUPLICATE', memberConflict(what, owner, name.name, previous), name.span);
+        return;
+      }
+      seen.set(name.name.toLowerCase(), name.name);
     }
+  }
+
+  private noteProblem(code: WitErrorCode, detail: string, span: Span): void {
+    if (!this.encodingProblems.has(detail)) this.encodingProblems.set(detail, WitError.at(code, detail, this.sources, span));
   }
 
   private resolveTypeRefKind(ref: Ast.TypeRef, stability: Stability): TypeDefKind {
@@ -105,6 +121,7 @@ export class PackageTypes {
       case 'list':
         return { kind: 'list', element: this.resolveType(ref.element, stability) };
       case 'fixed-length-list':
+        if (ref.length === 0) this.noteProblem('WIT_INVALID', emptyFixedList(), ref.span);
         return {
           kind: 'fixed-length-list',
           element: this.resolveType(ref.element, stability),
@@ -260,7 +277,8 @@ export class PackageTypes {
   ): Func {
     const stability = stabilityOf(attrs, this.failer('WIT_INVALID'));
     const params: Param[] = [];
-    // Parameter names are kebab-case: `foo` and `FOO` are the same name.
+    // wit-parser rejects a parameter name written twice; `foo` and `FOO` only
+    // conflict in a component (encodable.ts).
     const seen = new Set<string>();
     if (kind.kind === 'method') {
       const borrow: TypeDefKind = { kind: 'handle', handle: 'borrow', resource: kind.resource };
@@ -272,10 +290,12 @@ export class PackageTypes {
     }
     for (const param of sig.params) {
       const type = this.resolveType(param.type, { kind: 'unknown' });
-      if (seen.has(param.name.name.toLowerCase())) {
+      if (seen.has(param.name.name)) {
         this.fail('WIT_DUPLICATE', `param \`${param.name.name}\` is defined more than once`, param.name.span);
       }
-      seen.add(param.name.name.toLowerCase());
+      const conflict = firstCaseConflict([...params.map((p) => p.name), param.name.name]);
+      if (conflict) this.noteProblem('WIT_DUPLICATE', paramConflict(name, ...conflict), param.name.span);
+      seen.add(param.name.name);
       params.push({ name: param.name.name, type });
     }
     let result: Type | null = null;

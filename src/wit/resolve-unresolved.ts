@@ -13,6 +13,7 @@ import type {
   TypeOwner,
 } from './model.js';
 import type { Span } from './source.js';
+import type { WitError } from './errors.js';
 
 export type UTypeDefKind = TypeDefKind | { readonly kind: 'unknown' };
 
@@ -96,6 +97,8 @@ export interface UnresolvedPackage {
   readonly foreignDeps: Map<string, ForeignDep>;
   /** `unknown` types that must turn out to be resources once bound. */
   readonly requiredResources: { readonly id: number; readonly span: Span }[];
+  /** Located problems only a component rejects (encodable.ts), by message. */
+  readonly encodingProblems: ReadonlyMap<string, WitError>;
 }
 
 export function worldKeyId(key: UWorldKey): string {

@@ -53,6 +53,8 @@ export interface ResolvedGroups {
   readonly resolve: Resolve;
   /** The main group's packages: its main package first, then its nested packages. */
   readonly main: PackageId[];
+  /** Located problems only a component rejects (encodable.ts), by message. */
+  readonly encodingProblems: ReadonlyMap<string, WitError>;
 }
 
 /** A Resolve decoded from a wasm-encoded WIT package (decode.ts), with the file it came from. */
@@ -131,7 +133,11 @@ export function resolveGroups(
   const ids = new Map<UnresolvedPackage, PackageId>();
   for (const pkg of order) ids.set(pkg, appendPackage(state, pkg));
   const main = [mainGroup.main, ...mainGroup.nested].map((p) => ids.get(p) as PackageId);
-  return { resolve: state.finish(), main };
+  const encodingProblems = new Map<string, WitError>();
+  for (const pkg of order) {
+    for (const [message, error] of pkg.encodingProblems) if (!encodingProblems.has(message)) encodingProblems.set(message, error);
+  }
+  return { resolve: state.finish(), main, encodingProblems };
 }
 
 /** wit-parser's package order: namespace, then name, then version (unversioned first). */

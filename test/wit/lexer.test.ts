@@ -90,12 +90,23 @@ describe('tokenize', () => {
     ]);
   });
 
-  it('skips whitespace (space, tab, LF, CR, CRLF) and a leading byte-order mark', () => {
-    expect(lex('\ufeffa\tb\r\nc\n\rd')).toEqual([
+  it('skips whitespace (space, tab, LF, CRLF) and a leading byte-order mark', () => {
+    expect(lex('\ufeffa\tb\r\nc\n\r\nd')).toEqual([
       [Tok.Id, 'a'],
       [Tok.Id, 'b'],
       [Tok.Id, 'c'],
       [Tok.Id, 'd'],
+    ]);
+  });
+
+  it('rejects a carriage return that does not start a CRLF, as wit-parser does', () => {
+    expect(problemOf('a\rb')).toEqual({ detail: 'unexpected character U+000D', at: '\rb' });
+    expect(problemOf('a\r\r\nb').at).toBe('\r\r\nb');
+    expect(problemOf('a\r').at).toBe('\r');
+    // Inside comments a lone CR is text.
+    expect(lex('/* \r */ a // \r x\nb')).toEqual([
+      [Tok.Id, 'a'],
+      [Tok.Id, 'b'],
     ]);
   });
 
