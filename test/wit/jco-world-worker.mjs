@@ -1,13 +1,17 @@
 /**
- * Worker thread for printer.test.ts: asks wasm-tools (through jco) how it sees
- * one world of some WIT source — a dummy core module for the world, made into
- * a component, printed back as WIT. It runs in a worker because wasm-tools can
- * spend minutes on some inputs and a call cannot be interrupted otherwise.
+ * Worker thread for the wasm-tools harness (wasm-tools.ts): asks wasm-tools
+ * (through jco) about some WIT source. It runs in a worker because wasm-tools
+ * can spend minutes on some inputs, and a panic leaves jco's instance unusable;
+ * neither can be undone inside one thread.
  *
- * in:  { id, witSource, world } or { id, witPath, world } (a file or directory;
- *      preview2-shim >= 0.26 grants no filesystem access by default, so the
- *      path is preopened first)
- * out: { id, wit } or { id, error }
+ * in:  { id, witSource | witPath, world?, features?, print? }
+ *      witPath is a file or directory (preview2-shim >= 0.26 grants no
+ *      filesystem access by default, so the path is preopened first);
+ *      features is `'all'` or a list of feature names (default ['active']);
+ *      print (default true) turns the embedded world into a component and
+ *      prints it back as WIT; without it the answer is only whether
+ *      wasm-tools resolved the text and embedded the world.
+ * out: { id, wit } (print), { id, ok: true } (no print) or { id, error }
  */
 import { parentPort } from 'node:worker_threads';
 import { componentEmbed, componentNew, componentWit } from '@bytecodealliance/jco';
@@ -18,7 +22,7 @@ const port = parentPort;
 
 const preopened = new Set();
 
-port.on('message', async ({ id, witSource, witPath, world }) => {
+port.on('message', async ({ id, witSource, witPath, world, features = ['active'], print = true }) => {
   try {
     if (witPath !== undefined && !preopened.has(witPath)) {
       _addPreopen(witPath, witPath);
@@ -27,9 +31,13 @@ port.on('message', async ({ id, witSource, witPath, world }) => {
     const module = await componentEmbed({
       dummy: true,
       ...(witPath !== undefined ? { witPath } : { witSource }),
-      world,
-      features: { tag: 'list', val: ['active'] },
+      ...(world !== undefined ? { world } : {}),
+      features: features === 'all' ? { tag: 'all' } : { tag: 'list', val: features },
     });
+    if (!print) {
+      port.postMessage({ id, ok: true });
+      return;
+    }
     port.postMessage({ id, wit: await componentWit(await componentNew(module)) });
   } catch (error) {
     port.postMessage({ id, error: String(error) });

@@ -1,11 +1,11 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { Worker } from 'node:worker_threads';
 import { afterAll, describe, expect, it } from 'vitest';
 import { WitError } from '../../src/wit/errors.js';
 import { loadWitAsync, loadWitText, type LoadedWit } from '../../src/wit/load.js';
 import { escapeName, printPackages } from '../../src/wit/printer.js';
 import { canonicalPackages } from './canonical.js';
+import { WasmTools } from './wasm-tools.js';
 import type {
   Func,
   FunctionKind,
@@ -503,71 +503,6 @@ describe('printPackages on the wit-parser corpus', () => {
     });
   }
 });
-
-/** wasm-tools' answer for one world: its WIT text, an error, or no answer in time. */
-type WasmToolsView = { wit: string } | { error: string } | { timeout: true };
-
-/**
- * wasm-tools' own view of worlds (through jco, in a worker thread): a dummy
- * core module for the world, made into a component, printed back as WIT.
- * A call that runs past `timeoutMs` ends the worker (a fresh one serves the
- * next call) and answers `timeout`; so does a call that traps.
- */
-class WasmTools {
-  private worker: Worker | null = null;
-  private nextId = 0;
-
-  /** `wit` is WIT source text, or `{ path }` of a file or directory for wasm-tools to read. */
-  async view(wit: string | { path: string }, world: string, timeoutMs: number): Promise<WasmToolsView> {
-    if (!this.worker) {
-      this.worker = new Worker(new URL('./jco-world-worker.mjs', import.meta.url));
-      // The first call also compiles jco's wasm; keep that out of the per-world budget.
-      await this.ask(this.worker, { witSource: 'package a:b;\nworld w {}\n', world: 'a:b/w' }, 60_000);
-      if (!this.worker) return { timeout: true };
-    }
-    const source = typeof wit === 'string' ? { witSource: wit } : { witPath: wit.path };
-    return this.ask(this.worker, { ...source, world }, timeoutMs);
-  }
-
-  private ask(
-    worker: Worker,
-    request: { witSource?: string; witPath?: string; world: string },
-    timeoutMs: number,
-  ): Promise<WasmToolsView> {
-    const id = this.nextId++;
-    return new Promise((settle) => {
-      const retire = (): void => {
-        void worker.terminate();
-        if (this.worker === worker) this.worker = null;
-      };
-      const timer = setTimeout(() => {
-        worker.off('message', onMessage);
-        retire();
-        settle({ timeout: true });
-      }, timeoutMs);
-      const onMessage = (message: { id: number; wit?: string; error?: string }): void => {
-        if (message.id !== id) return;
-        clearTimeout(timer);
-        worker.off('message', onMessage);
-        if (message.wit !== undefined) {
-          settle({ wit: message.wit });
-          return;
-        }
-        // After a trap (a wasm-tools panic) jco's component instance refuses
-        // every later call, so the next question goes to a fresh worker.
-        if (message.error?.includes('wasm trap')) retire();
-        settle({ error: message.error ?? 'unknown error' });
-      };
-      worker.on('message', onMessage);
-      worker.postMessage({ id, ...request });
-    });
-  }
-
-  async close(): Promise<void> {
-    await this.worker?.terminate();
-    this.worker = null;
-  }
-}
 
 /** `ns:pkg/world@version`, the world reference wasm-tools takes. */
 function worldRef(loaded: LoadedWit, world: World): string {
