@@ -50,13 +50,17 @@ export function elaborateWorld(state: ResolveState, worldId: number, span: Span)
 
   const exports = new Map<string, WorldEntry>();
   // Interface exports are added below with their dependencies; an interface
-  // may be exported under several plain names (`export a: iface`).
+  // may be exported under several plain names (`export a: iface`). Only an
+  // export under the interface's own name (`export iface`) makes a dependency
+  // on that interface an export: behind `export a: iface` it stays an import
+  // (what wasm-tools does; after `export k;` whose `k` uses `iface`, the
+  // later `export a: iface` then needs `iface` both ways and is rejected).
   const exported: { id: number; key: WorldKey; stability: Stability }[] = [];
   const exportedIds = new Set<number>();
   for (const entry of world.exports.values()) {
     if (entry.item.kind === 'interface') {
       exported.push({ id: entry.item.id, key: entry.key, stability: entry.item.stability });
-      exportedIds.add(entry.item.id);
+      if (entry.key.kind === 'interface') exportedIds.add(entry.item.id);
     } else {
       exports.set(entryKey(entry.key), entry);
     }

@@ -168,7 +168,10 @@ class Cloner {
       case 'function':
         return { kind: 'function', func: this.func(item.func) };
       case 'interface':
-        return { ...item, id: this.iface(item.id) };
+        // Only inline (anonymous) interfaces belong to the world and are
+        // copied; a named one under a plain name (`export x: o:o/i`) stays
+        // the same interface, in its own package.
+        return (this.state.interfaces[item.id] as MutInterface).name === null ? { ...item, id: this.iface(item.id) } : item;
     }
   }
 
