@@ -5,12 +5,14 @@
  * disagreement with its input and both verdicts, and a summary.
  *
  * env: DIFF_SEED (mutation seed), DIFF_MUTANTS (how many mutated inputs),
- *      DIFF_ONLY=hand|mutants, DIFF_OUT (a file for the full report).
+ *      DIFF_GENERATED (how many generated documents),
+ *      DIFF_ONLY=hand|mutants|generated, DIFF_OUT (a file for the full report).
  */
 import { readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { compareWithWasmTools, type DiffInput, type DiffOutcome } from './differential.js';
 import { handWrittenCases } from './differential-cases.js';
+import { generatedInput } from './differential-generate.js';
 import { fuzzInput } from './fuzz-mutate.js';
 import { WasmTools, type Features } from './wasm-tools.js';
 import { loadWitText } from '../../src/wit/load.js';
@@ -19,6 +21,7 @@ const root = process.env['WITGEN_ROOT'] ?? process.cwd();
 const seed = Number(process.env['DIFF_SEED'] ?? 1);
 const mutants = Number(process.env['DIFF_MUTANTS'] ?? 2000);
 const only = process.env['DIFF_ONLY'];
+const generated = Number(process.env['DIFF_GENERATED'] ?? 2000);
 
 function witFiles(dir: string): string[] {
   return readdirSync(dir)
@@ -37,13 +40,16 @@ function corpus(): string[] {
 
 function* inputs(): Generator<DiffInput & { label: string }> {
   const featureSets: Features[] = [['active'], [], 'all'];
-  if (only !== 'mutants') {
+  if (only === undefined || only === 'generated') {
+    for (let n = 0; n < generated; n++) yield { label: `generated#${seed}:${n}`, ...generatedInput(seed, n) };
+  }
+  if (only === undefined || only === 'hand') {
     for (const [i, text] of handWrittenCases.entries()) {
       const gated = text.includes('@');
       for (const features of gated ? featureSets : [['active'] as Features]) yield { label: `hand#${i}`, text, features };
     }
   }
-  if (only !== 'hand') {
+  if (only === undefined || only === 'mutants') {
     const texts = corpus();
     const preferred = texts.flatMap((text, i) => {
       try {

@@ -11,8 +11,11 @@ import { Worker } from 'node:worker_threads';
 /** wasm-tools' answer for one world: its WIT text, an error, or no answer in time. */
 export type WasmToolsView = { wit: string } | { error: string } | { timeout: true };
 
-/** Whether wasm-tools resolves a WIT text; `reject` carries its message. */
-export type WasmToolsVerdict = { accept: true } | { accept: false; error: string } | { timeout: true };
+/**
+ * Whether wasm-tools resolves a WIT text; a rejection carries its message. A
+ * panic (`trap`) is no verdict: wasm-tools neither accepted nor rejected.
+ */
+export type WasmToolsVerdict = { accept: true } | { accept: false; error: string } | { trap: string } | { timeout: true };
 
 /** Features as the worker takes them: a list of names, or every feature. */
 export type Features = readonly string[] | 'all';
@@ -48,6 +51,7 @@ export class WasmTools {
   async verdict(text: string, features: Features, timeoutMs: number): Promise<WasmToolsVerdict> {
     const answer = await this.call({ witSource: text, features, print: false }, timeoutMs);
     if ('timeout' in answer) return answer;
+    if ('error' in answer && answer.error.includes('wasm trap')) return { trap: answer.error };
     if ('error' in answer && !WORLD_SELECTION.test(answer.error)) return { accept: false, error: answer.error };
     return { accept: true };
   }
