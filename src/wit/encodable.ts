@@ -12,6 +12,7 @@
  */
 import { WitError } from './errors.js';
 import type { Func, Resolve, Type, TypeDefKind, WorldId } from './model.js';
+import { typeDefChildren } from './type-children.js';
 
 /** Located problems found during resolution, by their message. */
 export type EncodingProblems = ReadonlyMap<string, WitError>;
@@ -87,7 +88,7 @@ export function checkWorldEncodable(resolve: Resolve, id: WorldId, problems: Enc
     const def = resolve.types[t];
     if (!def) return;
     report(typeProblem(def.name, def.kind));
-    for (const inner of innerTypes(def.kind)) visitType(inner);
+    for (const inner of typeDefChildren(def.kind)) visitType(inner);
   };
   const visitFunc = (func: Func): void => {
     report(funcProblem(func));
@@ -107,30 +108,3 @@ export function checkWorldEncodable(resolve: Resolve, id: WorldId, problems: Enc
   }
 }
 
-function innerTypes(kind: TypeDefKind): (Type | null)[] {
-  switch (kind.kind) {
-    case 'record':
-      return kind.fields.map((f) => f.type);
-    case 'variant':
-      return kind.cases.map((c) => c.type);
-    case 'tuple':
-      return kind.types;
-    case 'option':
-    case 'future':
-    case 'stream':
-      return [kind.type];
-    case 'result':
-      return [kind.ok, kind.err];
-    case 'list':
-    case 'fixed-length-list':
-      return [kind.element];
-    case 'map':
-      return [kind.key, kind.value];
-    case 'handle':
-      return [kind.resource];
-    case 'type':
-      return [kind.type];
-    default:
-      return [];
-  }
-}

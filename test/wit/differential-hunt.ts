@@ -8,7 +8,7 @@
  *      DIFF_GENERATED (how many generated documents),
  *      DIFF_ONLY=hand|mutants|generated, DIFF_OUT (a file for the full report).
  */
-import { readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { compareWithWasmTools, type DiffInput, type DiffOutcome } from './differential.js';
 import { handWrittenCases } from './differential-cases.js';
@@ -16,6 +16,7 @@ import { generatedInput } from './differential-generate.js';
 import { fuzzInput } from './fuzz-mutate.js';
 import { WasmTools, type Features } from './wasm-tools.js';
 import { loadWitText } from '../../src/wit/load.js';
+import { witFilesUnder } from '../helpers/wit-corpus.js';
 
 const root = process.env['WITGEN_ROOT'] ?? process.cwd();
 const seed = Number(process.env['DIFF_SEED'] ?? 1);
@@ -23,19 +24,9 @@ const mutants = Number(process.env['DIFF_MUTANTS'] ?? 2000);
 const only = process.env['DIFF_ONLY'];
 const generated = Number(process.env['DIFF_GENERATED'] ?? 2000);
 
-function witFiles(dir: string): string[] {
-  return readdirSync(dir)
-    .sort()
-    .flatMap((name) => {
-      const path = join(dir, name);
-      if (statSync(path).isDirectory()) return witFiles(path);
-      return name.endsWith('.wit') ? [path] : [];
-    });
-}
-
 function corpus(): string[] {
   const conformance = resolve(root, '../shared/conformance/wit-parser');
-  return [...witFiles(conformance), ...witFiles(join(root, 'wit'))].map((file) => readFileSync(file, 'utf8'));
+  return [...witFilesUnder(conformance), ...witFilesUnder(join(root, 'wit'))].map((file) => readFileSync(file, 'utf8'));
 }
 
 function* inputs(): Generator<DiffInput & { label: string }> {

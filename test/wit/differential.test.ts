@@ -6,7 +6,7 @@
  *   verdict from both, and where both accept, wasm-tools sees the same worlds
  *   in the text witgen prints back as in the original.
  */
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { WitError } from '../../src/wit/errors.js';
@@ -15,6 +15,7 @@ import { compareWithWasmTools, printAll, witgenVerdict, type DiffOutcome } from 
 import { generatedInput } from './differential-generate.js';
 import { fuzzInput } from './fuzz-mutate.js';
 import { WasmTools, type Features } from './wasm-tools.js';
+import { witFilesUnder } from '../helpers/wit-corpus.js';
 
 const wasmTools = new WasmTools();
 afterAll(() => wasmTools.close());
@@ -161,22 +162,12 @@ const SEED = Number(process.env['DIFF_SEED'] ?? 20261126);
 const GENERATED = 600;
 const MUTANTS = 300;
 
-function witFiles(dir: string): string[] {
-  return readdirSync(dir)
-    .sort()
-    .flatMap((name) => {
-      const path = join(dir, name);
-      if (statSync(path).isDirectory()) return witFiles(path);
-      return name.endsWith('.wit') ? [path] : [];
-    });
-}
-
 /** Outcomes that are agreement (see world-order-differs, unprintable-gate), or no reference verdict at all (a wasm-tools panic or timeout). */
 const AGREE: ReadonlySet<DiffOutcome['kind']> = new Set(['both-accept', 'world-order-differs', 'unprintable-gate', 'both-reject', 'wasm-tools-panic', 'timeout']);
 
 describe('witgen and wasm-tools agree on generated and mutated WIT', () => {
   it(`${GENERATED} generated documents and ${MUTANTS} mutated corpus files (seed ${SEED})`, async () => {
-    const corpus = [...witFiles(conformance), ...witFiles(join(root, 'wit'))].map((f) => readFileSync(f, 'utf8'));
+    const corpus = [...witFilesUnder(conformance), ...witFilesUnder(join(root, 'wit'))].map((f) => readFileSync(f, 'utf8'));
     const preferred = corpus.flatMap((text, i) => (witgenVerdict({ text, features: ['active'] }) as { accept?: boolean }).accept ? [i] : []);
     const inputs = [
       ...Array.from({ length: GENERATED }, (_, n) => ({ label: `generated ${SEED}:${n}`, ...generatedInput(SEED, n) })),

@@ -5,7 +5,7 @@
  * Reproduce a failure with FUZZ_SEED=<seed> and the input number it reports;
  * hunt longer with FUZZ_COUNT=<n> and other seeds.
  */
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { build } from 'tsup';
@@ -13,6 +13,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { loadWitText } from '../../src/wit/load.js';
 import { fuzzInput } from './fuzz-mutate.js';
 import type { FuzzJob, FuzzMessage } from './fuzz-worker.js';
+import { witFilesUnder } from '../helpers/wit-corpus.js';
 
 const root = resolve(__dirname, '../..');
 const conformance = resolve(root, '../shared/conformance/wit-parser');
@@ -23,17 +24,6 @@ const BUDGET_MS = 1_000;
 /** No progress report for this long means the worker is stuck in one input. */
 const STALL_MS = 10_000;
 const SEED = Number(process.env['FUZZ_SEED'] ?? 20261125);
-
-/** Every .wit file under `dir`, recursively, in a stable order. */
-function witFiles(dir: string): string[] {
-  return readdirSync(dir)
-    .sort()
-    .flatMap((name) => {
-      const path = join(dir, name);
-      if (statSync(path).isDirectory()) return witFiles(path);
-      return name.endsWith('.wit') ? [path] : [];
-    });
-}
 
 /** Newer syntax the wit-parser corpus barely uses, so mutations reach those paths too. */
 const NEWER_WIT = `package a:b@1.0.0;
@@ -51,7 +41,7 @@ world w { export %interface: func(%type: u8); import x: types; @unstable(feature
 `;
 const wasi = join(root, 'node_modules/@bytecodealliance/jco/lib/wit/builtin/0.2.12');
 const corpus = [
-  ...[...witFiles(conformance), ...witFiles(join(root, 'wit')), ...witFiles(wasi)].map((file) => readFileSync(file, 'utf8')),
+  ...[...witFilesUnder(conformance), ...witFilesUnder(join(root, 'wit')), ...witFilesUnder(wasi)].map((file) => readFileSync(file, 'utf8')),
   NEWER_WIT,
 ];
 /** Corpus files that resolve on their own (many need deps/ or are meant to fail). */

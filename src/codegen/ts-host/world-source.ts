@@ -24,6 +24,7 @@ import type {
   WorldId,
 } from '../../wit/model.js';
 import { printPackages } from '../../wit/printer.js';
+import { typeDefChildren } from '../../wit/type-children.js';
 import { TsHostError } from './errors.js';
 
 export interface WorldSource {
@@ -98,34 +99,7 @@ function packagesNeeded(resolve: Resolve, pkg: PackageId): Set<PackageId> {
 
 /** The types a type definition refers to. */
 export function typeChildren(def: TypeDef): Type[] {
-  const kind = def.kind;
-  switch (kind.kind) {
-    case 'record':
-      return kind.fields.map((f) => f.type);
-    case 'variant':
-      return kind.cases.flatMap((c) => (c.type === null ? [] : [c.type]));
-    case 'tuple':
-      return [...kind.types];
-    case 'option':
-    case 'type':
-      return [kind.type];
-    case 'result':
-      return [kind.ok, kind.err].filter((t): t is Type => t !== null);
-    case 'list':
-    case 'fixed-length-list':
-      return [kind.element];
-    case 'map':
-      return [kind.key, kind.value];
-    case 'handle':
-      return [kind.resource];
-    case 'future':
-    case 'stream':
-      return kind.type === null ? [] : [kind.type];
-    case 'resource':
-    case 'flags':
-    case 'enum':
-      return [];
-  }
+  return typeDefChildren(def.kind);
 }
 
 const UNGATED: Stability = { kind: 'unknown' };
