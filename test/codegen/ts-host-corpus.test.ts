@@ -19,6 +19,7 @@ import type { Resolve, WorldEntry, WorldId } from '../../src/wit/model.js';
 import { witTypeArb } from '../abi/wit-types.js';
 import { repoRoot } from '../cli/run-cli.js';
 import { corpusCases, corpusRoot } from '../helpers/wit-corpus.js';
+import { isServedWasiImport } from '../../src/runtime/wasi/preview2.js';
 
 const fixtures = fileURLToPath(new URL('../fixtures/ts-host', import.meta.url));
 
@@ -150,8 +151,7 @@ describe('TypeScript bindings for every corpus world', () => {
     mkdirSync(join(out, 'wasi'), { recursive: true });
     for (const worldId of main?.worlds.values() ?? []) {
       // As the CLI generates them: the WASI imports witgen's runtime serves are optional keys.
-      const servedImports = (name: string): boolean => name.startsWith('wasi:') && !name.startsWith('wasi:http/');
-      const file = generateTsHost(loaded.resolve, worldId, { runtimeImport: '../runtime.js', servedImports }).files[0];
+      const file = generateTsHost(loaded.resolve, worldId, { runtimeImport: '../runtime.js', servedImports: isServedWasiImport }).files[0];
       const path = join(out, 'wasi', file?.path ?? '');
       writeFileSync(path, file?.content ?? '');
       generated.push(path);
