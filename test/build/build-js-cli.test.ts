@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { compileComponent, instantiate } from '../../src/runtime/index.js';
-import { buildCli, repoRoot, type BuiltCli, type CliResult } from '../cli/run-cli.js';
+import { buildCli, repoRoot, type BuiltCli, type CliResult, STACK_LINE } from '../cli/run-cli.js';
 import { componentizeProblem } from '../helpers/componentize.js';
 import { PluginHost, type Plugin } from '../helpers/plugin-host.js';
 
@@ -25,7 +25,6 @@ afterAll(() => {
   if (scratch) rmSync(scratch, { recursive: true, force: true });
 });
 
-const STACK_LINE = /^\s+at .+[:(]/m;
 const PLUGIN_JS = join(repoRoot, 'guests/js/plugin/plugin.js');
 const PLUGIN_CORE = join(repoRoot, 'guests/c/plugin/plugin.core.wasm');
 const problem = componentizeProblem();

@@ -22,6 +22,7 @@ import { instantiate, compileComponent, WasiDeniedError, type CompiledComponent 
 import { loadWit, loadWitText, selectWorld } from '../../src/wit/load.js';
 import { componentizeProblem } from '../helpers/componentize.js';
 import { PluginHost, type Plugin } from '../helpers/plugin-host.js';
+import { STACK_LINE } from '../cli/run-cli.js';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const read = (file: string): string => readFileSync(path.join(root, file), 'utf8');
@@ -40,8 +41,6 @@ async function buildError(run: Promise<unknown>): Promise<BuildError> {
   expect(error).toBeInstanceOf(BuildError);
   return error as BuildError;
 }
-
-const STACK_LINE = /^\s+at .+[:(]/m;
 
 describe('detectBuildInput', () => {
   const wasm = new Uint8Array([0x00, 0x61, 0x73, 0x6d, 1, 0, 0, 0]);

@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { componentWit, parse } from '@bytecodealliance/jco';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildCli, repoRoot, type BuiltCli } from '../cli/run-cli.js';
+import { buildCli, repoRoot, type BuiltCli, STACK_LINE } from '../cli/run-cli.js';
 
 let cli: BuiltCli;
 let scratch: string;
@@ -21,7 +21,6 @@ afterAll(() => {
   if (scratch) rmSync(scratch, { recursive: true, force: true });
 });
 
-const STACK_LINE = /^\s+at .+[:(]/m;
 const PLUGIN_CORE = join(repoRoot, 'guests/c/plugin/plugin.core.wasm');
 
 async function writeWat(name: string, wat: string): Promise<string> {

@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { generateTsHost } from '../../src/codegen/ts-host/index.js';
 import { loadWit, selectWorld } from '../../src/wit/load.js';
-import { buildCli, repoRoot, type BuiltCli } from './run-cli.js';
+import { buildCli, repoRoot, type BuiltCli, STACK_LINE } from './run-cli.js';
 
 let cli: BuiltCli;
 const projects: string[] = [];
@@ -41,7 +41,6 @@ function expectedPlugin(): string {
   return generateTsHost(loaded.resolve, selectWorld(loaded, 'plugin')).files[0]?.content ?? '';
 }
 
-const STACK_LINE = /^\s+at .+[:(]/m;
 const JSON_CONFIG = JSON.stringify({ worlds: [{ wit: 'wit', world: 'plugin', out: 'src/generated' }] });
 
 describe('witgen generate with flags', () => {

@@ -12,6 +12,9 @@ import { build } from 'tsup';
 
 export const repoRoot = resolve(__dirname, '../..');
 
+/** A line of a JavaScript stack trace: what a user-facing error must never print. */
+export const STACK_LINE = /^\s+at .+[:(]/m;
+
 export interface CliResult {
   readonly status: number | null;
   readonly stdout: string;

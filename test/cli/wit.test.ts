@@ -2,7 +2,7 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'nod
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import pkg from '../../package.json' with { type: 'json' };
-import { buildCli, repoRoot, type BuiltCli } from './run-cli.js';
+import { buildCli, repoRoot, type BuiltCli, STACK_LINE } from './run-cli.js';
 
 let cli: BuiltCli;
 let scratch: string;
@@ -25,7 +25,6 @@ function witFile(name: string, text: string): string {
 }
 
 /** A stack trace line (`    at foo (file:1:2)`), which the CLI must never print. */
-const STACK_LINE = /^\s+at .+[:(]/m;
 
 describe('witgen (built CLI)', () => {
   it('is the file package.json names as the witgen bin', () => {

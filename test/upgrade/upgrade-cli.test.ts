@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { parse } from '@bytecodealliance/jco';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { instantiate } from '../../src/runtime/index.js';
-import { buildCli, repoRoot, type BuiltCli } from '../cli/run-cli.js';
+import { buildCli, repoRoot, type BuiltCli, STACK_LINE } from '../cli/run-cli.js';
 
 let cli: BuiltCli;
 let scratch: string;
@@ -22,8 +22,6 @@ afterAll(() => {
   cli?.dispose();
   if (scratch) rmSync(scratch, { recursive: true, force: true });
 });
-
-const STACK_LINE = /^\s+at .+[:(]/m;
 
 describe('witgen upgrade (built CLI)', () => {
   it('upgrades the legacy C plugin into a component that runs', async () => {
